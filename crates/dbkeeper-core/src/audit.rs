@@ -85,8 +85,11 @@ impl AuditLog {
         let (seq, prev) = match last_line(&mut file).map_err(werr)? {
             Some(line) => {
                 let last: AuditEntry = serde_json::from_str(&line).map_err(|_| {
-                    Error::new(ErrorKind::Data, Text::new(msg::AUDIT_BAD_LINE).arg("line", "last"))
-                        .at(self.path.display().to_string())
+                    Error::new(
+                        ErrorKind::Data,
+                        Text::new(msg::AUDIT_BAD_LINE).arg("line", "last"),
+                    )
+                    .at(self.path.display().to_string())
                 })?;
                 (last.seq + 1, line_hash(&line))
             }
@@ -106,7 +109,8 @@ impl AuditLog {
             prev,
         };
         let line = serde_json::to_string(&entry).map_err(|err| werr(err.into()))?;
-        file.write_all(format!("{line}\n").as_bytes()).map_err(werr)?;
+        file.write_all(format!("{line}\n").as_bytes())
+            .map_err(werr)?;
         file.sync_data().map_err(werr)?;
         ledger.set_audit_head(seq, &line_hash(&line))?;
         Ok(entry)
@@ -119,8 +123,11 @@ impl AuditLog {
             .enumerate()
             .map(|(i, line)| {
                 serde_json::from_str(&line).map_err(|_| {
-                    Error::new(ErrorKind::Data, Text::new(msg::AUDIT_BAD_LINE).arg("line", i + 1))
-                        .at(format!("{}:{}", self.path.display(), i + 1))
+                    Error::new(
+                        ErrorKind::Data,
+                        Text::new(msg::AUDIT_BAD_LINE).arg("line", i + 1),
+                    )
+                    .at(format!("{}:{}", self.path.display(), i + 1))
                 })
             })
             .collect()
@@ -166,9 +173,8 @@ impl AuditLog {
         };
         let mut entries = Vec::with_capacity(lines.len());
         for (i, line) in lines.iter().enumerate() {
-            let e: AuditEntry = serde_json::from_str(line).map_err(|_| {
-                tamper(Text::new(msg::AUDIT_BAD_LINE).arg("line", i + 1), i + 1)
-            })?;
+            let e: AuditEntry = serde_json::from_str(line)
+                .map_err(|_| tamper(Text::new(msg::AUDIT_BAD_LINE).arg("line", i + 1), i + 1))?;
             entries.push(e);
         }
         for (i, e) in entries.iter().enumerate() {
@@ -178,9 +184,13 @@ impl AuditLog {
                 let later_has_it = entries[i + 1..].iter().any(|x| x.seq == want);
                 let earlier_has_it = entries[..i].iter().any(|x| x.seq == e.seq);
                 let what = if earlier_has_it {
-                    Text::new(msg::AUDIT_INSERTED).arg("line", n).arg("seq", e.seq)
+                    Text::new(msg::AUDIT_INSERTED)
+                        .arg("line", n)
+                        .arg("seq", e.seq)
                 } else if later_has_it || e.seq < want {
-                    Text::new(msg::AUDIT_REORDERED).arg("line", n).arg("seq", e.seq)
+                    Text::new(msg::AUDIT_REORDERED)
+                        .arg("line", n)
+                        .arg("seq", e.seq)
                 } else {
                     Text::new(msg::AUDIT_REMOVED)
                         .arg("line", n)
@@ -208,7 +218,9 @@ impl AuditLog {
             let have = entries.len() as u64;
             if have < seq {
                 return Err(tamper(
-                    Text::new(msg::AUDIT_TRUNCATED).arg("have", have).arg("want", seq),
+                    Text::new(msg::AUDIT_TRUNCATED)
+                        .arg("have", have)
+                        .arg("want", seq),
                     entries.len(),
                 ));
             }
@@ -281,14 +293,22 @@ mod tests {
     }
 
     fn verdict(log: &AuditLog, ledger: &Ledger) -> (String, String) {
-        let e = log.verify(ledger.audit_head().expect("head")).expect_err("tampered");
-        (e.main.what.id().to_string(), e.main.at.clone().unwrap_or_default())
+        let e = log
+            .verify(ledger.audit_head().expect("head"))
+            .expect_err("tampered");
+        (
+            e.main.what.id().to_string(),
+            e.main.at.clone().unwrap_or_default(),
+        )
     }
 
     #[test]
     fn intact_chain_verifies() {
         let (_d, log, ledger) = setup(5);
-        assert_eq!(log.verify(ledger.audit_head().expect("head")).expect("ok"), 5);
+        assert_eq!(
+            log.verify(ledger.audit_head().expect("head")).expect("ok"),
+            5
+        );
         let all = log.read_all().expect("read");
         assert_eq!(all[0].prev, GENESIS);
         assert_eq!(all[4].seq, 5);
@@ -297,7 +317,9 @@ mod tests {
     #[test]
     fn changed_digit_names_the_line() {
         let (_d, log, ledger) = setup(5);
-        rewrite(&log, |l| l[2] = l[2].replace("\"run_id\":102", "\"run_id\":103"));
+        rewrite(&log, |l| {
+            l[2] = l[2].replace("\"run_id\":102", "\"run_id\":103")
+        });
         let (id, at) = verdict(&log, &ledger);
         assert_eq!(id, "core.audit_changed");
         assert!(at.ends_with(":3"), "{at}");

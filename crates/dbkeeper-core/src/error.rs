@@ -159,7 +159,11 @@ impl Error {
             if i > 0 {
                 out.push('\n');
             }
-            out.push_str(&render_diagnostic(d, lang, if i == 0 { self.detail.as_deref() } else { None }));
+            out.push_str(&render_diagnostic(
+                d,
+                lang,
+                if i == 0 { self.detail.as_deref() } else { None },
+            ));
         }
         out
     }
@@ -222,7 +226,10 @@ mod tests {
 
     #[test]
     fn many_keeps_every_problem() {
-        let ds = vec![Diagnostic::new(Text::verbatim("a")), Diagnostic::new(Text::verbatim("b"))];
+        let ds = vec![
+            Diagnostic::new(Text::verbatim("a")),
+            Diagnostic::new(Text::verbatim("b")),
+        ];
         let e = Error::many(ErrorKind::Config, ds).expect("two problems");
         assert_eq!(e.diagnostics().count(), 2);
         assert!(Error::many(ErrorKind::Config, vec![]).is_none());

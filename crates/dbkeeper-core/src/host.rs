@@ -68,6 +68,8 @@ mod tests {
         assert!(h.memory_total_bytes.unwrap_or(0) > 0);
         let fs = h.data_fs.expect("root fs");
         assert!(fs.total_bytes >= fs.free_bytes && fs.total_bytes > 0);
-        assert!(HostFacts::gather(Some("/surely/not/here")).data_fs.is_none());
+        assert!(HostFacts::gather(Some("/surely/not/here"))
+            .data_fs
+            .is_none());
     }
 }

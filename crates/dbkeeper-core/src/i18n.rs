@@ -9,7 +9,9 @@
 use std::fmt;
 
 /// The languages every human-facing text exists in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Lang {
     #[default]
     #[serde(rename = "en")]
@@ -213,7 +215,9 @@ mod tests {
 
     #[test]
     fn fills_both_languages() {
-        let t = Text::new(M).arg("target", "prod").arg("addr", "10.0.0.1:5432");
+        let t = Text::new(M)
+            .arg("target", "prod")
+            .arg("addr", "10.0.0.1:5432");
         assert_eq!(t.render(Lang::En), "cannot reach prod at 10.0.0.1:5432");
         assert_eq!(t.render(Lang::ZhCn), "无法连接 prod（10.0.0.1:5432）");
     }

@@ -111,7 +111,10 @@ impl Ledger {
     /// Sets what the run targeted once it is known (after the config is read).
     pub fn set_target(&self, run: i64, target: &str) -> Result<()> {
         self.conn
-            .execute("UPDATE runs SET target = ?2 WHERE id = ?1", params![run, target])
+            .execute(
+                "UPDATE runs SET target = ?2 WHERE id = ?1",
+                params![run, target],
+            )
             .map_err(|e| ledger_err(&self.path, e))?;
         Ok(())
     }
@@ -198,7 +201,11 @@ mod tests {
         let p = dir.path().join("ledger.sqlite");
         let l = Ledger::open(&p).expect("open");
         let id = l
-            .begin_run("targets check", &["targets".into(), "check".into()], Some("pg"))
+            .begin_run(
+                "targets check",
+                &["targets".into(), "check".into()],
+                Some("pg"),
+            )
             .expect("begin");
         l.finish_run(id, 0, None).expect("finish");
         drop(l);

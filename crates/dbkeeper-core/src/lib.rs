@@ -13,6 +13,7 @@ pub mod host;
 pub mod i18n;
 pub mod ledger;
 pub mod msg;
+pub mod scratch;
 pub mod secret;
 pub mod state;
 pub mod target;

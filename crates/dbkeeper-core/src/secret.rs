@@ -153,7 +153,9 @@ mod tests {
         let p = dir.path().join("pw");
         std::fs::write(&p, "s3cret\n").expect("write");
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-        let e = SecretRef::File(p.clone()).resolve().expect_err("0644 refused");
+        let e = SecretRef::File(p.clone())
+            .resolve()
+            .expect_err("0644 refused");
         assert_eq!(e.main.what.id(), "core.secret_file_mode");
         assert!(!e.to_string().contains("s3cret"));
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).expect("chmod");

@@ -21,7 +21,8 @@ impl State {
         if let Some(x) = std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
             return PathBuf::from(x).join("dbkeeper");
         }
-        let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("/var/lib"), PathBuf::from);
+        let home =
+            std::env::var_os("HOME").map_or_else(|| PathBuf::from("/var/lib"), PathBuf::from);
         home.join(".local/state/dbkeeper")
     }
 

@@ -130,9 +130,12 @@ impl Target {
     /// Parses `postgres://user@host:port/db?sslmode=require` or `mysql://…`.
     pub fn from_url(name: Option<&str>, raw: &str) -> Result<Target> {
         let invalid = |detail: String| {
-            Error::new(ErrorKind::Usage, Text::new(msg::URL_INVALID).arg("url", raw))
-                .hint(Text::new(msg::URL_INVALID_HINT))
-                .detail(detail)
+            Error::new(
+                ErrorKind::Usage,
+                Text::new(msg::URL_INVALID).arg("url", raw),
+            )
+            .hint(Text::new(msg::URL_INVALID_HINT))
+            .detail(detail)
         };
         let url = url::Url::parse(raw).map_err(|e| invalid(e.to_string()))?;
         let engine = match url.scheme() {
@@ -311,8 +314,11 @@ mod tests {
 
     #[test]
     fn parses_postgres_url() {
-        let t = Target::from_url(None, "postgres://app@db1:6432/hosp?sslmode=verify-full&sslrootcert=/etc/ca.pem")
-            .expect("valid");
+        let t = Target::from_url(
+            None,
+            "postgres://app@db1:6432/hosp?sslmode=verify-full&sslrootcert=/etc/ca.pem",
+        )
+        .expect("valid");
         assert_eq!(t.engine, EngineKind::Postgres);
         assert_eq!((t.host.as_str(), t.port), ("db1", 6432));
         assert_eq!(t.user, "app");
@@ -342,19 +348,35 @@ mod tests {
     #[test]
     fn rejects_unknown_scheme_and_param() {
         assert_eq!(
-            Target::from_url(None, "oracle://h/x").expect_err("scheme").main.what.id(),
+            Target::from_url(None, "oracle://h/x")
+                .expect_err("scheme")
+                .main
+                .what
+                .id(),
             "core.url_scheme"
         );
         assert_eq!(
-            Target::from_url(None, "postgres://h/x?sslmod=require").expect_err("param").main.what.id(),
+            Target::from_url(None, "postgres://h/x?sslmod=require")
+                .expect_err("param")
+                .main
+                .what
+                .id(),
             "core.url_param"
         );
         assert_eq!(
-            Target::from_url(None, "postgres://h/x?sslmode=maybe").expect_err("value").main.what.id(),
+            Target::from_url(None, "postgres://h/x?sslmode=maybe")
+                .expect_err("value")
+                .main
+                .what
+                .id(),
             "core.url_param_value"
         );
         assert_eq!(
-            Target::from_url(None, "not a url").expect_err("garbage").main.what.id(),
+            Target::from_url(None, "not a url")
+                .expect_err("garbage")
+                .main
+                .what
+                .id(),
             "core.url_invalid"
         );
     }
@@ -368,8 +390,12 @@ mod tests {
 
     #[test]
     fn socket_from_host_param() {
-        let t = Target::from_url(None, "postgres://localhost/x?host=/run/postgresql").expect("valid");
-        assert_eq!(t.socket.as_deref(), Some(std::path::Path::new("/run/postgresql")));
+        let t =
+            Target::from_url(None, "postgres://localhost/x?host=/run/postgresql").expect("valid");
+        assert_eq!(
+            t.socket.as_deref(),
+            Some(std::path::Path::new("/run/postgresql"))
+        );
     }
 
     #[test]
