@@ -88,7 +88,7 @@ impl Diagnostic {
 }
 
 /// The error every dbkeeper library returns.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 #[error("{}", self.render(Lang::En))]
 pub struct Error {
     pub kind: ErrorKind,
