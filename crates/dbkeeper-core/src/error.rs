@@ -157,7 +157,8 @@ impl Error {
         let mut out = String::new();
         for (i, d) in self.diagnostics().enumerate() {
             if i > 0 {
-                out.push('\n');
+                // A blank line between the problems of one file reads as a list.
+                out.push_str("\n\n");
             }
             out.push_str(&render_diagnostic(
                 d,

@@ -129,10 +129,12 @@ const KNOWN_PARAMS: &str =
 impl Target {
     /// Parses `postgres://user@host:port/db?sslmode=require` or `mysql://…`.
     pub fn from_url(name: Option<&str>, raw: &str) -> Result<Target> {
+        // Every message quotes the URL without its password.
+        let shown = redact_url(raw);
         let invalid = |detail: String| {
             Error::new(
                 ErrorKind::Usage,
-                Text::new(msg::URL_INVALID).arg("url", raw),
+                Text::new(msg::URL_INVALID).arg("url", &shown),
             )
             .hint(Text::new(msg::URL_INVALID_HINT))
             .detail(detail)
@@ -146,12 +148,12 @@ impl Target {
                     ErrorKind::Usage,
                     Text::new(msg::URL_SCHEME)
                         .arg("scheme", other)
-                        .arg("url", raw),
+                        .arg("url", &shown),
                 )
                 .hint(Text::new(msg::URL_SCHEME_HINT)))
             }
         };
-        let shown_name = name.map(str::to_string).unwrap_or_else(|| redact_url(raw));
+        let shown_name = name.map_or_else(|| shown.clone(), str::to_string);
         if url.password().is_some() {
             return Err(Error::new(
                 ErrorKind::Usage,
@@ -185,7 +187,7 @@ impl Target {
                     .arg("param", param)
                     .arg("value", value),
             )
-            .at(redact_url(raw))
+            .at(shown.clone())
             .hint(Text::new(msg::URL_PARAM_VALUE_HINT).arg("known", known))
         };
         for (k, v) in url.query_pairs() {
@@ -210,7 +212,7 @@ impl Target {
                         ErrorKind::Usage,
                         Text::new(msg::URL_PARAM)
                             .arg("param", other)
-                            .arg("url", redact_url(raw)),
+                            .arg("url", &shown),
                     )
                     .hint(Text::new(msg::URL_PARAM_HINT).arg("known", KNOWN_PARAMS)));
                 }
@@ -396,6 +398,20 @@ mod tests {
             t.socket.as_deref(),
             Some(std::path::Path::new("/run/postgresql"))
         );
+    }
+
+    #[test]
+    fn messages_never_show_a_password() {
+        for raw in [
+            "oracle://u:pw1secret@h/x",
+            "postgres://u:pw1secret@h/x?bogus=1",
+            "postgres://u:pw1secret@h:99999/x",
+        ] {
+            let e = Target::from_url(None, raw).expect_err("refused");
+            for lang in [crate::i18n::Lang::En, crate::i18n::Lang::ZhCn] {
+                assert!(!e.render(lang).contains("pw1secret"), "{}", e.render(lang));
+            }
+        }
     }
 
     #[test]
