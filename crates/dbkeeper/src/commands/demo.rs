@@ -1,0 +1,108 @@
+//! `dbkeeper demo`: the whole loop on a scratch PostgreSQL, with no setup, leaving nothing behind.
+//!
+//! Starts a throwaway server from the installed binaries, loads a synthetic sample of the
+//! regulatory platform's data, shows `targets check` on it, and tears everything down — then
+//! proves that no server process and no directory is left. Later capabilities (inspect, backup,
+//! verify) add their step here.
+
+use std::time::Instant;
+
+use dbkeeper_core::scratch::{process_alive, ScratchInstance};
+use dbkeeper_core::{Error, ErrorKind, Text};
+use dbkeeper_postgres::scratch::{ScratchOptions, ScratchPostgres};
+
+use crate::app::Ctx;
+use crate::cli::{DemoArgs, Format};
+use crate::commands::targets;
+use crate::{msg, output};
+
+const SAMPLE_DB: &str = "hospital";
+
+pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<u8, Error> {
+    let started = Instant::now();
+    ctx.note(Text::new(msg::DEMO_INTRO));
+
+    ctx.note(Text::new(msg::DEMO_STEP_START));
+    let scratch = tokio::task::spawn_blocking(|| ScratchPostgres::start(ScratchOptions::default()))
+        .await
+        .map_err(|e| Error::new(ErrorKind::Internal, Text::new(msg::TASK_FAILED)).detail(e))??;
+    let pid = scratch.pid();
+    let dir = scratch.data_dir().to_path_buf();
+    let mut target = scratch.target().clone();
+    target.name = "demo".into();
+    ctx.note(
+        Text::new(msg::DEMO_STARTED)
+            .arg("address", target.address())
+            .arg("dir", dir.display()),
+    );
+
+    ctx.note(Text::new(msg::DEMO_STEP_SAMPLE));
+    let summary = dbkeeper_postgres::sample::load(&target, SAMPLE_DB).await?;
+    for t in &summary.tables {
+        ctx.note(
+            Text::new(msg::DEMO_TABLE_ROWS)
+                .arg("table", &t.table)
+                .arg("rows", t.rows),
+        );
+    }
+    target.database = Some(SAMPLE_DB.into());
+
+    ctx.note(Text::new(msg::DEMO_STEP_CHECK));
+    let facts = targets::facts_of(&target).await?;
+    ctx.audit(
+        "demo.targets.check",
+        Some(&target.name),
+        0,
+        serde_json::json!({ "version": facts.version }),
+    )?;
+    if ctx.format == Format::Table {
+        targets::print_facts(ctx, &facts);
+    }
+
+    if args.pause {
+        ctx.note(Text::new(msg::DEMO_PAUSE).arg("url", demo_url(&target)));
+        let _ = tokio::task::spawn_blocking(|| {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)
+        })
+        .await;
+    }
+
+    ctx.note(Text::new(msg::DEMO_STEP_TEARDOWN));
+    tokio::task::spawn_blocking(move || drop(scratch))
+        .await
+        .map_err(|e| Error::new(ErrorKind::Internal, Text::new(msg::TASK_FAILED)).detail(e))?;
+    let clean = !process_alive(pid) && !dir.exists();
+    if !clean {
+        return Err(Error::new(ErrorKind::Failed, Text::new(msg::DEMO_LEFTOVER))
+            .at(format!("pid {pid}, {}", dir.display())));
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    if ctx.format == Format::Json {
+        output::json(&serde_json::json!({
+            "ok": true,
+            "duration_ms": started.elapsed().as_millis(),
+            "sample": summary.tables,
+            "facts": facts,
+            "teardown": { "server_pid": pid, "process_left": false, "directory_left": false },
+            "state_dir": ctx.state.dir(),
+        }))?;
+    } else {
+        output::stdout_line(
+            &Text::new(msg::DEMO_DONE)
+                .arg("seconds", format!("{seconds:.1}"))
+                .arg("state", ctx.state.dir().display())
+                .render(ctx.lang),
+        );
+    }
+    Ok(0)
+}
+
+fn demo_url(t: &dbkeeper_core::target::Target) -> String {
+    format!(
+        "postgres://{}@{}/{}",
+        t.user,
+        t.address(),
+        t.database.as_deref().unwrap_or("postgres")
+    )
+}

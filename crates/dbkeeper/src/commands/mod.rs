@@ -1,0 +1,6 @@
+//! One module per subcommand: turn arguments into calls on the library crates and print.
+
+pub mod audit;
+pub mod demo;
+pub mod engines;
+pub mod targets;

@@ -1,0 +1,95 @@
+//! Messages of the binary: progress notes, summaries, and errors of its own.
+
+dbkeeper_core::catalogue! {
+    RUNTIME = "cli.runtime" {
+        en: "cannot start the async runtime",
+        zh: "无法启动异步运行时"
+    }
+    TASK_FAILED = "cli.task_failed" {
+        en: "an internal task failed",
+        zh: "内部任务失败"
+    }
+    INTERRUPTED = "cli.interrupted" {
+        en: "interrupted; scratch servers were stopped and nothing was left half-done",
+        zh: "已中断；临时实例已停止，没有留下未完成的内容"
+    }
+    JSON_FAILED = "cli.json_failed" {
+        en: "cannot write the JSON output",
+        zh: "无法输出 JSON"
+    }
+    NO_TARGETS = "cli.no_targets" {
+        en: "no targets are configured",
+        zh: "没有配置任何目标"
+    }
+    NO_TARGETS_HINT = "cli.no_targets_hint" {
+        en: "name a target as a URL (postgres://USER@HOST/DB, mysql://USER@HOST) or add targets to dbkeeper.yaml (see docs/config.md)",
+        zh: "请以 URL 形式指定目标（postgres://用户@主机/库、mysql://用户@主机），或在 dbkeeper.yaml 中添加目标（见 docs/config.md）"
+    }
+    CHECKING = "cli.checking" {
+        en: "checking {target} ({address}) …",
+        zh: "正在检查 {target}（{address}）…"
+    }
+    COL_TIME = "cli.col_time" { en: "time", zh: "时间" }
+    COL_USER = "cli.col_user" { en: "who", zh: "操作人" }
+    COL_ACTION = "cli.col_action" { en: "action", zh: "操作" }
+    COL_TARGET = "cli.col_target" { en: "target", zh: "目标" }
+    COL_OUTCOME = "cli.col_outcome" { en: "outcome", zh: "结果" }
+    OUTCOME_OK = "cli.outcome_ok" { en: "ok", zh: "成功" }
+    OUTCOME_FAILED = "cli.outcome_failed" { en: "failed", zh: "失败" }
+    AUDIT_EMPTY = "cli.audit_empty" {
+        en: "the audit log {path} has no entries yet",
+        zh: "审计日志 {path} 尚无记录"
+    }
+    AUDIT_OK = "cli.audit_ok" {
+        en: "audit log intact: lines verified: {entries}; chain and anchor checked ({path})",
+        zh: "审计日志完整：已校验 {entries} 行，哈希链与锚点校验通过（{path}）"
+    }
+    DEMO_INTRO = "cli.demo_intro" {
+        en: "dbkeeper demo: a scratch PostgreSQL with sample data of a provincial internet-hospital regulatory platform",
+        zh: "dbkeeper 演示：在临时 PostgreSQL 实例上加载省级互联网医院监管平台的示例数据"
+    }
+    DEMO_STEP_START = "cli.demo_step_start" {
+        en: "[1/4] starting a scratch PostgreSQL from the installed server binaries …",
+        zh: "[1/4] 正在用已安装的服务器程序启动临时 PostgreSQL 实例 …"
+    }
+    DEMO_STARTED = "cli.demo_started" {
+        en: "      running on {address}, data in {dir}",
+        zh: "      已在 {address} 运行，数据目录 {dir}"
+    }
+    DEMO_STEP_SAMPLE = "cli.demo_step_sample" {
+        en: "[2/4] loading the sample (hospitals, doctors, nurses, patients, consultations, prescriptions) …",
+        zh: "[2/4] 正在加载示例数据（医院、医生、护士、患者、问诊、处方）…"
+    }
+    DEMO_TABLE_ROWS = "cli.demo_table_rows" {
+        en: "      {table}: {rows} rows",
+        zh: "      {table}：{rows} 行"
+    }
+    DEMO_STEP_CHECK = "cli.demo_step_check" {
+        en: "[3/4] dbkeeper targets check demo",
+        zh: "[3/4] dbkeeper targets check demo"
+    }
+    DEMO_PAUSE = "cli.demo_pause" {
+        en: "the scratch server stays up for you: psql {url} — press Enter to tear it down",
+        zh: "临时实例保持运行：psql {url} —— 按回车键将其销毁"
+    }
+    DEMO_STEP_TEARDOWN = "cli.demo_step_teardown" {
+        en: "[4/4] tearing down the scratch server …",
+        zh: "[4/4] 正在销毁临时实例 …"
+    }
+    DEMO_LEFTOVER = "cli.demo_leftover" {
+        en: "the scratch server was not fully torn down",
+        zh: "临时实例未能完全销毁"
+    }
+    DEMO_DONE = "cli.demo_done" {
+        en: "demo finished in {seconds}s: server stopped, its directory removed, no process left. The run is in the ledger and the audit log under {state} (try: dbkeeper audit show)",
+        zh: "演示完成，用时 {seconds} 秒：实例已停止，目录已删除，没有残留进程。本次运行已记入 {state} 下的运行台账和审计日志（可执行：dbkeeper audit show）"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn catalogue_is_complete() {
+        dbkeeper_core::i18n::check_catalogue(super::ALL).expect("catalogue");
+    }
+}
