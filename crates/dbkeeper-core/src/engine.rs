@@ -14,7 +14,23 @@ pub trait Engine: Send + Sync {
 
     /// What the server is and how it is set up: version, role, sizes, settings, host.
     async fn facts(&self) -> Result<Facts>;
+
+    /// Runs one statement and returns its rows. Area crates (inspections, drills) use this for
+    /// their engine-specific catalogue queries, so that they never need the driver itself.
+    /// Values arrive as JSON: booleans, numbers (integers exactly), strings (text, timestamps
+    /// in RFC 3339, decimals as text to keep every digit) and null.
+    async fn query(&self, sql: &str) -> Result<Vec<Row>> {
+        // Temporary while the MySQL engine gains its implementation (same change series).
+        let _ = sql;
+        Err(crate::Error::new(
+            crate::ErrorKind::Internal,
+            crate::Text::verbatim("query is not implemented for this engine"),
+        ))
+    }
 }
+
+/// One result row: column name → value, in column order.
+pub type Row = serde_json::Map<String, serde_json::Value>;
 
 /// Whether the server accepts writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

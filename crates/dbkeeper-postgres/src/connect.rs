@@ -54,6 +54,10 @@ impl Engine for PgEngine {
     async fn facts(&self) -> Result<Facts> {
         crate::facts::gather(self).await
     }
+
+    async fn query(&self, sql: &str) -> Result<Vec<dbkeeper_core::engine::Row>> {
+        crate::query::query(self, sql).await
+    }
 }
 
 /// Connects to `target` over TCP (with the target's TLS mode) or its Unix socket directory.

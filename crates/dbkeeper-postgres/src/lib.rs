@@ -9,6 +9,7 @@
 mod connect;
 mod facts;
 pub mod msg;
+mod query;
 pub mod sample;
 pub mod scratch;
 mod tls;

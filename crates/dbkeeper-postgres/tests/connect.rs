@@ -351,3 +351,38 @@ async fn tls_modes_against_a_tls_server() {
     assert_eq!(e.kind, ErrorKind::Config);
     assert_eq!(e.main.what.id(), "pg.tls_ca_file");
 }
+
+#[tokio::test]
+async fn generic_query_returns_typed_json() {
+    let pg =
+        dbkeeper_postgres::scratch::ScratchPostgres::start(Default::default()).expect("scratch");
+    let engine: Box<dyn dbkeeper_core::engine::Engine> = Box::new(
+        dbkeeper_postgres::connect(dbkeeper_core::scratch::ScratchInstance::target(&pg))
+            .await
+            .expect("connect"),
+    );
+    let rows = engine
+        .query("SELECT 1::int8 AS n, true AS b, 'é中'::text AS t, NULL::text AS z, 2.5::float8 AS f, 12.30::numeric::text AS d, '{\"a\":1}'::jsonb AS j, now() AS ts")
+        .await
+        .expect("query");
+    assert_eq!(rows.len(), 1);
+    let r = &rows[0];
+    assert_eq!(
+        r.keys().cloned().collect::<Vec<_>>(),
+        ["n", "b", "t", "z", "f", "d", "j", "ts"],
+        "column order kept"
+    );
+    assert_eq!(r["n"], 1);
+    assert_eq!(r["b"], true);
+    assert_eq!(r["t"], "é中");
+    assert!(r["z"].is_null());
+    assert_eq!(r["f"], 2.5);
+    assert_eq!(r["d"], "12.30");
+    assert_eq!(r["j"]["a"], 1);
+    assert!(r["ts"].as_str().is_some_and(|s| s.contains('T')));
+    let e = engine
+        .query("SELECT * FROM no_such_table")
+        .await
+        .expect_err("fails");
+    assert!(e.detail.as_deref().unwrap_or("").contains("42P01"), "{e}");
+}
