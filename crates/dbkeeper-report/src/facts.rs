@@ -90,16 +90,11 @@ pub fn databases(f: &Facts, lang: Lang) -> Table {
 }
 
 pub fn settings(f: &Facts, lang: Lang) -> Table {
-    let mut table = Table::new(vec![
-        t(msg::SETTING, lang),
-        t(msg::VALUE, lang),
-        t(msg::UNIT, lang),
-    ]);
+    let mut table = Table::new(vec![t(msg::SETTING, lang), t(msg::VALUE, lang)]);
     for s in &f.settings {
         table.row(vec![
             s.name.clone(),
-            s.value.clone(),
-            s.unit.clone().unwrap_or_default(),
+            units::setting(&s.value, s.unit.as_deref()),
         ]);
     }
     table

@@ -22,7 +22,6 @@ dbkeeper_core::catalogue! {
     DATABASE = "report.database" { en: "database", zh: "数据库" }
     SIZE = "report.size" { en: "size", zh: "大小" }
     SETTING = "report.setting" { en: "setting", zh: "参数" }
-    UNIT = "report.unit" { en: "unit", zh: "单位" }
     NAME = "report.name" { en: "name", zh: "名称" }
     ENGINE = "report.engine" { en: "engine", zh: "引擎" }
     ADDRESS = "report.address" { en: "address", zh: "地址" }

@@ -30,9 +30,58 @@ pub fn duration_secs(s: u64) -> String {
     }
 }
 
+/// A setting in people's units where the server gives a size or time unit: PostgreSQL's
+/// `shared_buffers = 16384` with unit `8kB` reads as `128 MiB`.
+pub fn setting(value: &str, unit: Option<&str>) -> String {
+    let Some(unit) = unit else {
+        return value.to_string();
+    };
+    let Ok(n) = value.trim().parse::<i64>() else {
+        return value.to_string();
+    };
+    if n < 0 {
+        return value.to_string(); // -1 means "off" or "default" for most settings
+    }
+    let n = n.unsigned_abs();
+    let bytes_per = match unit {
+        "B" => Some(1),
+        "kB" => Some(1024),
+        "8kB" => Some(8 * 1024),
+        "16kB" => Some(16 * 1024),
+        "MB" => Some(1024 * 1024),
+        "16MB" => Some(16 * 1024 * 1024),
+        "GB" => Some(1024 * 1024 * 1024),
+        _ => None,
+    };
+    if let Some(b) = bytes_per {
+        return bytes(n.saturating_mul(b));
+    }
+    let secs = match unit {
+        "s" => n,
+        "min" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        "ms" if n % 1000 == 0 => n / 1000,
+        "ms" => return format!("{n} ms"),
+        _ => return format!("{value} {unit}"),
+    };
+    duration_secs(secs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settings_in_human_units() {
+        assert_eq!(setting("16384", Some("8kB")), "128 MiB");
+        assert_eq!(setting("4096", Some("kB")), "4.0 MiB");
+        assert_eq!(setting("300", Some("s")), "5m 0s");
+        assert_eq!(setting("250", Some("ms")), "250 ms");
+        assert_eq!(setting("-1", Some("ms")), "-1");
+        assert_eq!(setting("replica", None), "replica");
+        assert_eq!(setting("7", Some("furlongs")), "7 furlongs");
+    }
 
     #[test]
     fn sizes() {
