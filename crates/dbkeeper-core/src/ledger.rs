@@ -32,6 +32,33 @@ const MIGRATIONS: &[&str] = &[
         seq INTEGER NOT NULL,
         hash TEXT NOT NULL
     );",
+    // 2: inspections: each run's cumulative counters (rates are deltas between two of these)
+    // and its findings (the monthly report's trend, evidence for the work log)
+    "CREATE TABLE IF NOT EXISTS inspection_snapshots (
+        id INTEGER PRIMARY KEY,
+        target TEXT NOT NULL,
+        engine TEXT NOT NULL,
+        taken_at TEXT NOT NULL,
+        taken_at_unix INTEGER NOT NULL,
+        server_started_at TEXT,
+        stats_reset TEXT,
+        uptime_seconds INTEGER,
+        counters TEXT NOT NULL,
+        run_id INTEGER
+    );
+    CREATE INDEX IF NOT EXISTS inspection_snapshots_target
+        ON inspection_snapshots(target, engine, taken_at_unix);
+    CREATE TABLE IF NOT EXISTS inspection_findings (
+        id INTEGER PRIMARY KEY,
+        snapshot_id INTEGER NOT NULL REFERENCES inspection_snapshots(id),
+        target TEXT NOT NULL,
+        check_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        evidence TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS inspection_findings_snapshot ON inspection_findings(snapshot_id);
+    CREATE INDEX IF NOT EXISTS inspection_findings_check ON inspection_findings(target, check_id);",
 ];
 
 pub struct Ledger {
@@ -52,6 +79,50 @@ pub struct RunRecord {
     pub error: Option<String>,
     pub os_user: String,
     pub host: String,
+}
+
+/// An inspection's counters, as stored (the inspect crate gives them meaning).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewInspectionSnapshot {
+    pub target: String,
+    /// `postgres` or `mysql`.
+    pub engine: String,
+    /// RFC 3339, UTC.
+    pub taken_at: String,
+    pub taken_at_unix: i64,
+    pub server_started_at: Option<String>,
+    pub stats_reset: Option<String>,
+    pub uptime_seconds: Option<i64>,
+    /// A JSON object: counter name → number.
+    pub counters: String,
+    pub run_id: Option<i64>,
+}
+
+/// A stored inspection snapshot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InspectionSnapshot {
+    pub id: i64,
+    pub target: String,
+    pub engine: String,
+    pub taken_at: String,
+    pub taken_at_unix: i64,
+    pub server_started_at: Option<String>,
+    pub stats_reset: Option<String>,
+    pub uptime_seconds: Option<i64>,
+    pub counters: String,
+    pub run_id: Option<i64>,
+}
+
+/// One finding of an inspection, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InspectionFinding {
+    pub check_id: String,
+    /// `ok`, `info`, `warning`, `critical` or `not_run`.
+    pub status: String,
+    /// The one-line summary, in English.
+    pub summary: String,
+    /// JSON: the evidence the check saw.
+    pub evidence: String,
 }
 
 impl Ledger {
@@ -182,6 +253,142 @@ impl Ledger {
     }
 }
 
+/// Inspections: counter snapshots and findings.
+impl Ledger {
+    /// Stores an inspection's counters; returns the snapshot's id.
+    pub fn add_inspection_snapshot(&self, s: &NewInspectionSnapshot) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO inspection_snapshots (target, engine, taken_at, taken_at_unix,
+                     server_started_at, stats_reset, uptime_seconds, counters, run_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    s.target,
+                    s.engine,
+                    s.taken_at,
+                    s.taken_at_unix,
+                    s.server_started_at,
+                    s.stats_reset,
+                    s.uptime_seconds,
+                    s.counters,
+                    s.run_id,
+                ],
+            )
+            .map_err(|e| ledger_err(&self.path, e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The newest snapshot of `target` (of this engine), if any.
+    pub fn latest_inspection_snapshot(
+        &self,
+        target: &str,
+        engine: &str,
+    ) -> Result<Option<InspectionSnapshot>> {
+        self.one_snapshot(
+            "WHERE target = ?1 AND engine = ?2 ORDER BY taken_at_unix DESC, id DESC LIMIT 1",
+            params![target, engine],
+        )
+    }
+
+    /// The oldest snapshot of `target` taken at or after `since_unix` (growth over a window).
+    pub fn oldest_inspection_snapshot_since(
+        &self,
+        target: &str,
+        engine: &str,
+        since_unix: i64,
+    ) -> Result<Option<InspectionSnapshot>> {
+        self.one_snapshot(
+            "WHERE target = ?1 AND engine = ?2 AND taken_at_unix >= ?3
+             ORDER BY taken_at_unix ASC, id ASC LIMIT 1",
+            params![target, engine, since_unix],
+        )
+    }
+
+    fn one_snapshot(
+        &self,
+        tail: &str,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> Result<Option<InspectionSnapshot>> {
+        let sql = format!(
+            "SELECT id, target, engine, taken_at, taken_at_unix, server_started_at, stats_reset,
+                    uptime_seconds, counters, run_id
+               FROM inspection_snapshots {tail}"
+        );
+        self.conn
+            .query_row(&sql, args, |r| {
+                Ok(InspectionSnapshot {
+                    id: r.get(0)?,
+                    target: r.get(1)?,
+                    engine: r.get(2)?,
+                    taken_at: r.get(3)?,
+                    taken_at_unix: r.get(4)?,
+                    server_started_at: r.get(5)?,
+                    stats_reset: r.get(6)?,
+                    uptime_seconds: r.get(7)?,
+                    counters: r.get(8)?,
+                    run_id: r.get(9)?,
+                })
+            })
+            .optional()
+            .map_err(|e| ledger_err(&self.path, e))
+    }
+
+    /// Stores the findings of the inspection whose snapshot is `snapshot_id`, in one transaction.
+    pub fn add_inspection_findings(
+        &self,
+        snapshot_id: i64,
+        target: &str,
+        findings: &[InspectionFinding],
+    ) -> Result<()> {
+        let err = |e| ledger_err(&self.path, e);
+        let tx = self.conn.unchecked_transaction().map_err(err)?;
+        {
+            let mut st = tx
+                .prepare(
+                    "INSERT INTO inspection_findings
+                         (snapshot_id, target, check_id, status, summary, evidence)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(err)?;
+            for f in findings {
+                st.execute(params![
+                    snapshot_id,
+                    target,
+                    f.check_id,
+                    f.status,
+                    f.summary,
+                    f.evidence
+                ])
+                .map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)
+    }
+
+    /// The findings stored with a snapshot, in the order they were stored.
+    pub fn inspection_findings(&self, snapshot_id: i64) -> Result<Vec<InspectionFinding>> {
+        let err = |e| ledger_err(&self.path, e);
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT check_id, status, summary, evidence FROM inspection_findings
+                  WHERE snapshot_id = ?1 ORDER BY id",
+            )
+            .map_err(err)?;
+        let rows = st
+            .query_map(params![snapshot_id], |r| {
+                Ok(InspectionFinding {
+                    check_id: r.get(0)?,
+                    status: r.get(1)?,
+                    summary: r.get(2)?,
+                    evidence: r.get(3)?,
+                })
+            })
+            .map_err(err)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err)
+    }
+}
+
 fn ledger_err(path: &Path, e: rusqlite::Error) -> Error {
     Error::new(
         ErrorKind::CantCreate,
@@ -218,5 +425,51 @@ mod tests {
         l.set_audit_head(3, "abc").expect("head");
         l.set_audit_head(4, "def").expect("head");
         assert_eq!(l.audit_head().expect("head"), Some((4, "def".into())));
+    }
+
+    #[test]
+    fn stores_inspection_snapshots_and_findings() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let l = Ledger::open(&dir.path().join("ledger.sqlite")).expect("open");
+        let snap = |at: i64| NewInspectionSnapshot {
+            target: "pg".into(),
+            engine: "postgres".into(),
+            taken_at: format!("t{at}"),
+            taken_at_unix: at,
+            server_started_at: None,
+            stats_reset: None,
+            uptime_seconds: Some(at),
+            counters: "{}".into(),
+            run_id: None,
+        };
+        assert!(l
+            .latest_inspection_snapshot("pg", "postgres")
+            .expect("none")
+            .is_none());
+        let first = l.add_inspection_snapshot(&snap(100)).expect("add");
+        let second = l.add_inspection_snapshot(&snap(200)).expect("add");
+        let latest = l
+            .latest_inspection_snapshot("pg", "postgres")
+            .expect("latest")
+            .expect("some");
+        assert_eq!(latest.id, second);
+        let oldest = l
+            .oldest_inspection_snapshot_since("pg", "postgres", 50)
+            .expect("oldest")
+            .expect("some");
+        assert_eq!(oldest.id, first);
+        assert!(l
+            .latest_inspection_snapshot("pg", "mysql")
+            .expect("other engine")
+            .is_none());
+        let f = InspectionFinding {
+            check_id: "PG-CFG-001".into(),
+            status: "critical".into(),
+            summary: "fsync is off".into(),
+            evidence: "{}".into(),
+        };
+        l.add_inspection_findings(second, "pg", std::slice::from_ref(&f))
+            .expect("findings");
+        assert_eq!(l.inspection_findings(second).expect("read"), vec![f]);
     }
 }

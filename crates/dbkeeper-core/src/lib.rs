@@ -7,6 +7,7 @@
 //! - [`host`]: facts about the local machine.
 
 pub mod audit;
+pub mod dump;
 pub mod engine;
 pub mod error;
 pub mod host;
