@@ -12,7 +12,7 @@ use dbkeeper_core::target::Target;
 use dbkeeper_core::{Error, ErrorKind, Lang, Text};
 
 use crate::cli::{Cli, Command, Format};
-use crate::{commands, logging, msg};
+use crate::{commands, logging, msg, output};
 
 /// Exit code when interrupted by Ctrl-C (128 + SIGINT), as shells do.
 const EXIT_INTERRUPTED: u8 = 130;
@@ -65,12 +65,12 @@ impl Ctx {
     /// A progress note on stderr for people at a terminal; silent with `-q` and `--format json`.
     pub fn note(&self, text: Text) {
         if !self.quiet && self.format == Format::Table {
-            eprintln!("{}", text.render(self.lang));
+            output::stderr_line(&text.render(self.lang));
         }
     }
 
     pub fn render_error(&self, e: &Error) {
-        eprintln!("{}", e.render(self.lang));
+        output::stderr_line(&e.render(self.lang));
     }
 }
 
@@ -125,7 +125,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> u8 {
     let state = match State::open(&state_dir) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("{}", e.render(lang));
+            output::stderr_line(&e.render(lang));
             return e.exit_code();
         }
     };
@@ -133,7 +133,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> u8 {
     let run_id = match state.ledger.begin_run(&command_name, &recorded_args, None) {
         Ok(id) => id,
         Err(e) => {
-            eprintln!("{}", e.render(lang));
+            output::stderr_line(&e.render(lang));
             return e.exit_code();
         }
     };
@@ -164,8 +164,9 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> u8 {
             _ = tokio::signal::ctrl_c() => Err(Error::new(ErrorKind::Failed, Text::new(msg::INTERRUPTED))),
         }
     });
-    // Waits for blocking work (a scratch server still starting) so that it is torn down too.
-    drop(runtime);
+    // Waits for blocking work (a scratch server still starting) so that it is torn down too;
+    // bounded, so that a stuck thread cannot keep dbkeeper from exiting.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(120));
 
     let (code, error_text) = match &outcome {
         Ok(code) => (*code, None),

@@ -20,6 +20,13 @@ pub fn stdout_line(text: &str) {
     let _ = writeln!(out, "{text}");
 }
 
+/// A line for people on stderr. A closed stderr (the reader went away) must not turn into a
+/// panic in the middle of tearing down a scratch server, so write errors are ignored.
+pub fn stderr_line(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{text}");
+}
+
 /// A JSON value for an error, for `--format json` results that include failures.
 pub fn error_json(e: &Error, lang: dbkeeper_core::Lang) -> serde_json::Value {
     serde_json::json!({

@@ -56,3 +56,63 @@ fn demo_in_chinese_for_people() {
     assert_eq!(code, 0);
     assert!(out.contains("lines verified: 1"), "{out}");
 }
+
+#[test]
+fn ctrl_c_tears_the_scratch_server_down() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let c = Cli::new(env!("CARGO_BIN_EXE_dbkeeper"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dbkeeper"))
+        .args(["demo", "--pause"])
+        .env("DBKEEPER_STATE_DIR", c.state_dir())
+        .env("LANG", "C.UTF-8")
+        .stdin(Stdio::piped()) // held open: the demo waits at its pause
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start demo");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut data_dir = None;
+    let mut saw_pause = false;
+    for line in BufReader::new(stderr).lines() {
+        let line = line.expect("line");
+        if let Some(rest) = line.split("data in ").nth(1) {
+            data_dir = Some(std::path::PathBuf::from(rest.trim()));
+        }
+        if line.contains("press Enter") {
+            saw_pause = true;
+            break;
+        }
+    }
+    assert!(saw_pause, "demo reached its pause");
+    let data_dir = data_dir.expect("data dir printed");
+    assert!(data_dir.exists());
+    let pid = i32::try_from(child.id()).expect("pid");
+    let status = Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let code = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s.code();
+        }
+        assert!(Instant::now() < deadline, "demo did not stop after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(code, Some(130));
+    assert!(
+        !data_dir.exists(),
+        "scratch directory removed: {}",
+        data_dir.display()
+    );
+    // No postgres process is left serving that directory.
+    let ps = Command::new("ps")
+        .args(["-eo", "args"])
+        .output()
+        .expect("ps");
+    let ps = String::from_utf8_lossy(&ps.stdout);
+    assert!(!ps.contains(&data_dir.display().to_string()), "{ps}");
+}

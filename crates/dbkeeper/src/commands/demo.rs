@@ -61,11 +61,15 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<u8, Error> {
 
     if args.pause {
         ctx.note(Text::new(msg::DEMO_PAUSE).arg("url", demo_url(&target)));
-        let _ = tokio::task::spawn_blocking(|| {
+        // A detached thread, not a runtime blocking task: on Ctrl-C the runtime must not wait
+        // for a read that never ends.
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
             let mut line = String::new();
-            std::io::stdin().read_line(&mut line)
-        })
-        .await;
+            let _ = std::io::stdin().read_line(&mut line);
+            let _ = tx.send(());
+        });
+        let _ = rx.await;
     }
 
     ctx.note(Text::new(msg::DEMO_STEP_TEARDOWN));
