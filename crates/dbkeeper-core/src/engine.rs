@@ -22,10 +22,7 @@ pub trait Engine: Send + Sync {
     /// their engine-specific catalogue queries, so that they never need the driver itself.
     /// Values arrive as JSON: booleans, numbers (integers exactly), strings (text, timestamps
     /// in RFC 3339, decimals as text to keep every digit) and null.
-    async fn query(&self, sql: &str) -> Result<Vec<Row>> {
-        let _ = sql;
-        Err(not_yet("query"))
-    }
+    async fn query(&self, sql: &str) -> Result<Vec<Row>>;
 
     /// Dumps schema and data inside one consistent snapshot into `sink`, tables in parallel,
     /// counting every table's rows in that same snapshot.

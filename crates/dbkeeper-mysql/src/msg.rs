@@ -1,0 +1,188 @@
+//! Messages of the MySQL/MariaDB crate: connections, facts, scratch instances and the sample.
+
+dbkeeper_core::catalogue! {
+    WRONG_ENGINE = "mysql.wrong_engine" {
+        en: "`{target}` is a {engine} target, not MySQL or MariaDB",
+        zh: "`{target}` 是 {engine} 目标，不是 MySQL 或 MariaDB"
+    }
+    WRONG_ENGINE_HINT = "mysql.wrong_engine_hint" {
+        en: "write MySQL and MariaDB targets as mysql://USER@HOST:PORT/DB",
+        zh: "MySQL 和 MariaDB 目标请写成 mysql://用户@主机:端口/库"
+    }
+    UNREACHABLE = "mysql.unreachable" {
+        en: "cannot reach `{target}` at {address}",
+        zh: "无法连接 `{target}`（{address}）"
+    }
+    UNREACHABLE_HINT = "mysql.unreachable_hint" {
+        en: "check that the server is running and listens on that address, and that no firewall blocks the port",
+        zh: "请确认服务器正在运行并监听该地址，且端口未被防火墙拦截"
+    }
+    UNREACHABLE_DNS_HINT = "mysql.unreachable_dns_hint" {
+        en: "the host name `{host}` could not be resolved; check its spelling and the DNS settings",
+        zh: "主机名 `{host}` 无法解析；请检查拼写和 DNS 设置"
+    }
+    UNREACHABLE_SOCKET_HINT = "mysql.unreachable_socket_hint" {
+        en: "check the socket path; the server must run on this machine (SELECT @@socket shows its path)",
+        zh: "请检查套接字路径；服务器必须运行在本机上（SELECT @@socket 可查看其路径）"
+    }
+    TIMEOUT = "mysql.timeout" {
+        en: "`{target}` at {address} did not answer within {seconds}s",
+        zh: "`{target}`（{address}）在 {seconds} 秒内没有响应"
+    }
+    TIMEOUT_HINT = "mysql.timeout_hint" {
+        en: "check the network path and the firewall, or raise connect_timeout if the server is slow to answer",
+        zh: "请检查网络链路和防火墙；如服务器响应较慢，可调大 connect_timeout"
+    }
+    ACCESS_DENIED = "mysql.access_denied" {
+        en: "the server at {address} refused the login of user `{user}` for `{target}`",
+        zh: "{address} 上的服务器拒绝了用户 `{user}` 登录 `{target}`"
+    }
+    ACCESS_DENIED_HINT = "mysql.access_denied_hint" {
+        en: "check the user name and the password: set MYSQL_PWD, or fix the target's `password:` reference in the config (now: {source})",
+        zh: "请检查用户名和密码：设置环境变量 MYSQL_PWD，或修正配置中该目标的 `password:` 引用（当前：{source}）"
+    }
+    ACCESS_DENIED_NO_PASSWORD_HINT = "mysql.access_denied_no_password_hint" {
+        en: "no password was given: set MYSQL_PWD, or give the target a `password:` reference (env, file or command) in the config",
+        zh: "未提供密码：请设置环境变量 MYSQL_PWD，或在配置中为该目标设置 `password:` 引用（env、file 或 command）"
+    }
+    UNKNOWN_DATABASE = "mysql.unknown_database" {
+        en: "the database `{database}` does not exist on `{target}`",
+        zh: "`{target}` 上不存在数据库 `{database}`"
+    }
+    UNKNOWN_DATABASE_HINT = "mysql.unknown_database_hint" {
+        en: "check the database name in the URL or the config; SHOW DATABASES lists those that exist",
+        zh: "请检查 URL 或配置中的数据库名；SHOW DATABASES 可列出现有数据库"
+    }
+    TLS_NOT_OFFERED = "mysql.tls_not_offered" {
+        en: "`{target}` at {address} does not offer TLS, but its TLS mode is {mode}",
+        zh: "`{target}`（{address}）不支持 TLS，但其 TLS 模式为 {mode}"
+    }
+    TLS_NOT_OFFERED_HINT = "mysql.tls_not_offered_hint" {
+        en: "enable TLS on the server (ssl_cert and ssl_key), or set the TLS mode to prefer or disable if the network is trusted",
+        zh: "请在服务器上启用 TLS（ssl_cert 和 ssl_key）；如网络可信，也可把 TLS 模式设为 prefer 或 disable"
+    }
+    TLS_CERT = "mysql.tls_cert" {
+        en: "the TLS certificate of `{target}` at {address} could not be verified",
+        zh: "无法校验 `{target}`（{address}）的 TLS 证书"
+    }
+    TLS_CERT_HINT = "mysql.tls_cert_hint" {
+        en: "set the target's CA file (ssl-ca) to the CA that signed the server certificate, and connect with a host name the certificate names",
+        zh: "请把该目标的 CA 文件（ssl-ca）设为签发服务器证书的 CA，并使用证书中列出的主机名连接"
+    }
+    TLS_HANDSHAKE = "mysql.tls_handshake" {
+        en: "the TLS handshake with `{target}` at {address} failed",
+        zh: "与 `{target}`（{address}）的 TLS 握手失败"
+    }
+    TLS_HANDSHAKE_HINT = "mysql.tls_handshake_hint" {
+        en: "the server may only speak TLS versions older than 1.2; upgrade its TLS settings, or use TLS mode prefer or disable on a trusted network",
+        zh: "服务器可能只支持低于 1.2 的 TLS 版本；请升级其 TLS 配置，或在可信网络中使用 prefer 或 disable 模式"
+    }
+    CA_FILE = "mysql.ca_file" {
+        en: "cannot use the CA file `{path}` of `{target}`",
+        zh: "无法使用 `{target}` 的 CA 文件 `{path}`"
+    }
+    CA_FILE_HINT = "mysql.ca_file_hint" {
+        en: "the file must exist, be readable by the user running dbkeeper, and hold PEM certificates",
+        zh: "该文件必须存在、运行 dbkeeper 的用户可读，且包含 PEM 格式的证书"
+    }
+    CONNECT_FAILED = "mysql.connect_failed" {
+        en: "cannot connect to `{target}` at {address}",
+        zh: "无法连接到 `{target}`（{address}）"
+    }
+    CONNECT_FAILED_HINT = "mysql.connect_failed_hint" {
+        en: "check the server's error log and the target's settings (user, database, TLS mode)",
+        zh: "请查看服务器的错误日志，并检查该目标的设置（用户、数据库、TLS 模式）"
+    }
+    SERVER_BUSY_HINT = "mysql.server_busy_hint" {
+        en: "the server has no free connection slots; try again later or raise max_connections",
+        zh: "服务器没有空闲连接；请稍后重试，或调大 max_connections"
+    }
+    QUERY_FAILED = "mysql.query_failed" {
+        en: "reading server facts from `{target}` failed",
+        zh: "从 `{target}` 读取服务器信息失败"
+    }
+    QUERY_PRIVILEGE_HINT = "mysql.query_privilege_hint" {
+        en: "the user `{user}` lacks a privilege; grant it PROCESS, REPLICATION CLIENT and SELECT, or connect as an administrative user",
+        zh: "用户 `{user}` 缺少权限；请授予 PROCESS、REPLICATION CLIENT 和 SELECT 权限，或使用管理员用户连接"
+    }
+    QUERY_LOST_HINT = "mysql.query_lost_hint" {
+        en: "the connection was lost; check that the server is still running",
+        zh: "连接已断开；请确认服务器仍在运行"
+    }
+    QUERY_HINT = "mysql.query_hint" {
+        en: "check the server's error log; the server's own message is shown above",
+        zh: "请查看服务器错误日志；上面显示的是服务器自身的报错"
+    }
+    SAMPLE_EXISTS = "mysql.sample_exists" {
+        en: "the database `{database}` already exists on `{target}`",
+        zh: "`{target}` 上已存在数据库 `{database}`"
+    }
+    SAMPLE_EXISTS_HINT = "mysql.sample_exists_hint" {
+        en: "load the sample into a new database name; an existing database is never overwritten",
+        zh: "请把示例数据加载到一个新的数据库名下；已有数据库不会被覆盖"
+    }
+    SAMPLE_LOAD = "mysql.sample_load" {
+        en: "loading the sample data into `{database}` on `{target}` failed",
+        zh: "向 `{target}` 的数据库 `{database}` 加载示例数据失败"
+    }
+    SAMPLE_LOAD_HINT = "mysql.sample_load_hint" {
+        en: "the user needs the CREATE, INSERT, DROP, TRIGGER, CREATE VIEW and CREATE ROUTINE privileges; a database the failed load created is dropped again",
+        zh: "该用户需要 CREATE、INSERT、DROP、TRIGGER、CREATE VIEW 和 CREATE ROUTINE 权限；加载失败时，本次新建的数据库会被删除"
+    }
+    SCRATCH_NO_PROGRAM = "mysql.scratch_no_program" {
+        en: "cannot find {program} to start a scratch MariaDB/MySQL instance",
+        zh: "找不到 {program}，无法启动临时 MariaDB/MySQL 实例"
+    }
+    SCRATCH_NO_PROGRAM_HINT = "mysql.scratch_no_program_hint" {
+        en: "install the server: apt-get install mariadb-server (it is looked for on PATH, in /usr/sbin, /usr/bin and /usr/local/mysql/bin)",
+        zh: "请安装服务器：apt-get install mariadb-server（会在 PATH、/usr/sbin、/usr/bin 和 /usr/local/mysql/bin 中查找）"
+    }
+    SCRATCH_DIR = "mysql.scratch_dir" {
+        en: "cannot prepare the scratch directory `{path}`",
+        zh: "无法准备临时目录 `{path}`"
+    }
+    SCRATCH_DIR_HINT = "mysql.scratch_dir_hint" {
+        en: "check free space and permissions of the temporary directory (TMPDIR)",
+        zh: "请检查临时目录（TMPDIR）的剩余空间和权限"
+    }
+    SCRATCH_TLS_FILE = "mysql.scratch_tls_file" {
+        en: "cannot read the TLS file `{path}` for a scratch instance",
+        zh: "无法读取临时实例所需的 TLS 文件 `{path}`"
+    }
+    SCRATCH_TLS_FILE_HINT = "mysql.scratch_tls_file_hint" {
+        en: "give a PEM certificate and its private key that the user running dbkeeper can read",
+        zh: "请提供运行 dbkeeper 的用户可读取的 PEM 证书及其私钥"
+    }
+    SCRATCH_SETTING = "mysql.scratch_setting" {
+        en: "`{name}` is not a valid server option name for a scratch instance",
+        zh: "`{name}` 不是临时实例可用的服务器参数名"
+    }
+    SCRATCH_SETTING_HINT = "mysql.scratch_setting_hint" {
+        en: "use option names as in my.cnf, made of letters, digits, `_` and `-` (for example innodb_buffer_pool_size)",
+        zh: "请使用 my.cnf 中的参数名，只能由字母、数字、`_` 和 `-` 组成（例如 innodb_buffer_pool_size）"
+    }
+    SCRATCH_INIT = "mysql.scratch_init" {
+        en: "{program} could not initialise the scratch data directory `{path}` ({status})",
+        zh: "{program} 无法初始化临时数据目录 `{path}`（{status}）"
+    }
+    SCRATCH_INIT_HINT = "mysql.scratch_init_hint" {
+        en: "its output is shown above; check free space in the temporary directory and that the server package is complete",
+        zh: "上面是它的输出；请检查临时目录的剩余空间，以及服务器软件包是否完整"
+    }
+    SCRATCH_START = "mysql.scratch_start" {
+        en: "the scratch server {program} did not start: {reason}",
+        zh: "临时服务器 {program} 未能启动：{reason}"
+    }
+    SCRATCH_START_HINT = "mysql.scratch_start_hint" {
+        en: "the end of its error log is shown above; a setting the server does not know is the usual cause",
+        zh: "上面是其错误日志的末尾；最常见的原因是服务器不认识的参数"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn catalogue_is_complete() {
+        dbkeeper_core::i18n::check_catalogue(super::ALL).expect("catalogue");
+    }
+}
