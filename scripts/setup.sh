@@ -41,6 +41,6 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 
 if [ "${1:-}" != "--no-build" ]; then
-  cargo build --release --locked --bin dbkeeper
+  cargo build --release --bin dbkeeper
   echo "setup: built target/release/dbkeeper" >&2
 fi

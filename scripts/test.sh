@@ -11,8 +11,8 @@ echo "== cargo fmt --check" >&2
 cargo fmt --all -- --check
 
 echo "== cargo clippy" >&2
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
 
 echo "== cargo test" >&2
 # Two test threads: each end-to-end test starts its own server, and the machine has 2 cores.
-cargo test --workspace --locked -- --test-threads="${DBKEEPER_TEST_THREADS:-2}"
+cargo test --workspace -- --test-threads="${DBKEEPER_TEST_THREADS:-2}"

@@ -59,6 +59,58 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX IF NOT EXISTS inspection_findings_snapshot ON inspection_findings(snapshot_id);
     CREATE INDEX IF NOT EXISTS inspection_findings_check ON inspection_findings(target, check_id);",
+    // 3: playbooks: each run of a playbook with its steps and handlers, the schedule slots
+    // claimed (at most one run per job and slot), and every notification sent or attempted
+    "CREATE TABLE IF NOT EXISTS playbook_runs (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER,
+        playbook TEXT NOT NULL,
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        status TEXT NOT NULL,
+        exit_code INTEGER,
+        scheduled_for TEXT,
+        error TEXT,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS playbook_runs_name ON playbook_runs(playbook, id);
+    CREATE TABLE IF NOT EXISTS playbook_steps (
+        id INTEGER PRIMARY KEY,
+        playbook_run_id INTEGER NOT NULL REFERENCES playbook_runs(id),
+        step TEXT NOT NULL,
+        action TEXT NOT NULL,
+        handler_of TEXT,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        duration_ms INTEGER,
+        outputs TEXT,
+        error TEXT
+    );
+    CREATE INDEX IF NOT EXISTS playbook_steps_run ON playbook_steps(playbook_run_id);
+    CREATE TABLE IF NOT EXISTS schedule_slots (
+        job TEXT NOT NULL,
+        slot TEXT NOT NULL,
+        playbook_run_id INTEGER,
+        claimed_at TEXT NOT NULL,
+        PRIMARY KEY (job, slot)
+    );
+    CREATE TABLE IF NOT EXISTS notifications (
+        id INTEGER PRIMARY KEY,
+        playbook_run_id INTEGER,
+        channel TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        event TEXT NOT NULL,
+        delivered INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        error TEXT,
+        sent_at TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS notifications_run ON notifications(playbook_run_id);",
 ];
 
 pub struct Ledger {
@@ -389,6 +441,360 @@ impl Ledger {
     }
 }
 
+/// A playbook run as it starts (the playbook crate records it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NewPlaybookRun {
+    /// The command's own run (`runs.id`), when the binary recorded one.
+    pub run_id: Option<i64>,
+    pub playbook: String,
+    pub path: String,
+    pub sha256: String,
+    /// The schedule slot, RFC 3339 UTC.
+    pub scheduled_for: Option<String>,
+}
+
+/// A stored playbook run.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct PlaybookRunRecord {
+    pub id: i64,
+    pub run_id: Option<i64>,
+    pub playbook: String,
+    pub path: String,
+    pub sha256: String,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    /// `running`, `ok`, `failed` or `interrupted`.
+    pub status: String,
+    pub exit_code: Option<i64>,
+    pub scheduled_for: Option<String>,
+    pub error: Option<String>,
+    pub host: String,
+}
+
+/// A stored step (or `on_failure` handler) of a playbook run.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct PlaybookStepRecord {
+    pub id: i64,
+    pub step: String,
+    pub action: String,
+    /// For handlers: the step they handle, or "" for the playbook's own.
+    pub handler_of: Option<String>,
+    /// `running`, `ok`, `failed` or `skipped`.
+    pub status: String,
+    pub attempts: i64,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    pub duration_ms: Option<i64>,
+    /// JSON object.
+    pub outputs: Option<String>,
+    pub error: Option<String>,
+}
+
+/// A notification, delivered or not.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct NotificationRecord {
+    pub playbook_run_id: Option<i64>,
+    pub channel: String,
+    /// `webhook`, `wecom`, `dingtalk`, `feishu`, `email`.
+    pub kind: String,
+    /// `failure`, `recovery`, `always` or `step`.
+    pub event: String,
+    pub delivered: bool,
+    pub attempts: i64,
+    /// Why it was not delivered, with every secret removed.
+    pub error: Option<String>,
+    pub sent_at: String,
+}
+
+/// Who already holds a schedule slot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlotClaim {
+    pub playbook_run_id: Option<i64>,
+    pub claimed_at: String,
+}
+
+/// Playbooks: runs, steps, schedule slots and notifications.
+impl Ledger {
+    pub fn begin_playbook_run(&self, r: &NewPlaybookRun) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO playbook_runs (run_id, playbook, path, sha256, started_at, status,
+                     scheduled_for, host, pid)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?7, ?8)",
+                params![
+                    r.run_id,
+                    r.playbook,
+                    r.path,
+                    r.sha256,
+                    crate::now_rfc3339(),
+                    r.scheduled_for,
+                    crate::host::hostname(),
+                    std::process::id(),
+                ],
+            )
+            .map_err(|e| ledger_err(&self.path, e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// `status` is `ok`, `failed` or `interrupted`; `error` must have secrets removed.
+    pub fn finish_playbook_run(
+        &self,
+        id: i64,
+        status: &str,
+        exit_code: u8,
+        error: Option<&str>,
+    ) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE playbook_runs SET ended_at = ?2, status = ?3, exit_code = ?4, error = ?5
+                 WHERE id = ?1",
+                params![id, crate::now_rfc3339(), status, exit_code, error],
+            )
+            .map_err(|e| ledger_err(&self.path, e))?;
+        Ok(())
+    }
+
+    /// The status of the newest finished run of `playbook` before run `before` (`ok`, `failed`
+    /// or `interrupted`), to tell a recovery from a plain success.
+    pub fn previous_playbook_status(&self, playbook: &str, before: i64) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT status FROM playbook_runs
+                  WHERE playbook = ?1 AND id < ?2 AND status IN ('ok', 'failed', 'interrupted')
+                  ORDER BY id DESC LIMIT 1",
+                params![playbook, before],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| ledger_err(&self.path, e))
+    }
+
+    /// The newest runs first, of one playbook or of all.
+    pub fn playbook_runs(
+        &self,
+        playbook: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<PlaybookRunRecord>> {
+        let err = |e| ledger_err(&self.path, e);
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT id, run_id, playbook, path, sha256, started_at, ended_at, status,
+                        exit_code, scheduled_for, error, host
+                   FROM playbook_runs WHERE ?1 IS NULL OR playbook = ?1
+                  ORDER BY id DESC LIMIT ?2",
+            )
+            .map_err(err)?;
+        let rows = st
+            .query_map(
+                params![playbook, i64::try_from(limit).unwrap_or(i64::MAX)],
+                |r| {
+                    Ok(PlaybookRunRecord {
+                        id: r.get(0)?,
+                        run_id: r.get(1)?,
+                        playbook: r.get(2)?,
+                        path: r.get(3)?,
+                        sha256: r.get(4)?,
+                        started_at: r.get(5)?,
+                        ended_at: r.get(6)?,
+                        status: r.get(7)?,
+                        exit_code: r.get(8)?,
+                        scheduled_for: r.get(9)?,
+                        error: r.get(10)?,
+                        host: r.get(11)?,
+                    })
+                },
+            )
+            .map_err(err)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err)
+    }
+
+    /// Records that a step (or a handler, with `handler_of`) started; returns its row.
+    pub fn begin_playbook_step(
+        &self,
+        playbook_run_id: i64,
+        step: &str,
+        action: &str,
+        handler_of: Option<&str>,
+    ) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO playbook_steps (playbook_run_id, step, action, handler_of, status,
+                     attempts, started_at)
+                 VALUES (?1, ?2, ?3, ?4, 'running', 0, ?5)",
+                params![
+                    playbook_run_id,
+                    step,
+                    action,
+                    handler_of,
+                    crate::now_rfc3339()
+                ],
+            )
+            .map_err(|e| ledger_err(&self.path, e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// `status` is `ok`, `failed` or `skipped`; `outputs` a JSON object; `error` without secrets.
+    pub fn finish_playbook_step(
+        &self,
+        id: i64,
+        status: &str,
+        attempts: u32,
+        duration_ms: u64,
+        outputs: &str,
+        error: Option<&str>,
+    ) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE playbook_steps SET status = ?2, attempts = ?3, ended_at = ?4,
+                     duration_ms = ?5, outputs = ?6, error = ?7
+                 WHERE id = ?1",
+                params![
+                    id,
+                    status,
+                    attempts,
+                    crate::now_rfc3339(),
+                    i64::try_from(duration_ms).unwrap_or(i64::MAX),
+                    outputs,
+                    error
+                ],
+            )
+            .map_err(|e| ledger_err(&self.path, e))?;
+        Ok(())
+    }
+
+    /// The steps and handlers of a playbook run, in the order they started.
+    pub fn playbook_steps(&self, playbook_run_id: i64) -> Result<Vec<PlaybookStepRecord>> {
+        let err = |e| ledger_err(&self.path, e);
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT id, step, action, handler_of, status, attempts, started_at, ended_at,
+                        duration_ms, outputs, error
+                   FROM playbook_steps WHERE playbook_run_id = ?1 ORDER BY id",
+            )
+            .map_err(err)?;
+        let rows = st
+            .query_map(params![playbook_run_id], |r| {
+                Ok(PlaybookStepRecord {
+                    id: r.get(0)?,
+                    step: r.get(1)?,
+                    action: r.get(2)?,
+                    handler_of: r.get(3)?,
+                    status: r.get(4)?,
+                    attempts: r.get(5)?,
+                    started_at: r.get(6)?,
+                    ended_at: r.get(7)?,
+                    duration_ms: r.get(8)?,
+                    outputs: r.get(9)?,
+                    error: r.get(10)?,
+                })
+            })
+            .map_err(err)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err)
+    }
+
+    /// Claims a schedule slot (`slot` in RFC 3339 UTC) for `job`: `None` when this caller now
+    /// holds it, or who already did. Atomic, so two launchers firing at once run it once.
+    pub fn claim_schedule_slot(&self, job: &str, slot: &str) -> Result<Option<SlotClaim>> {
+        let err = |e| ledger_err(&self.path, e);
+        let inserted = self
+            .conn
+            .execute(
+                "INSERT OR IGNORE INTO schedule_slots (job, slot, claimed_at) VALUES (?1, ?2, ?3)",
+                params![job, slot, crate::now_rfc3339()],
+            )
+            .map_err(err)?;
+        if inserted == 1 {
+            return Ok(None);
+        }
+        self.conn
+            .query_row(
+                "SELECT playbook_run_id, claimed_at FROM schedule_slots WHERE job = ?1 AND slot = ?2",
+                params![job, slot],
+                |r| {
+                    Ok(SlotClaim {
+                        playbook_run_id: r.get(0)?,
+                        claimed_at: r.get(1)?,
+                    })
+                },
+            )
+            .map(Some)
+            .map_err(err)
+    }
+
+    /// Links a claimed slot to the playbook run that used it.
+    pub fn set_schedule_slot_run(&self, job: &str, slot: &str, playbook_run_id: i64) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE schedule_slots SET playbook_run_id = ?3 WHERE job = ?1 AND slot = ?2",
+                params![job, slot, playbook_run_id],
+            )
+            .map_err(|e| ledger_err(&self.path, e))?;
+        Ok(())
+    }
+
+    /// The newest slot claimed for `job` (RFC 3339 UTC), if any.
+    pub fn last_schedule_slot(&self, job: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT slot FROM schedule_slots WHERE job = ?1 ORDER BY slot DESC LIMIT 1",
+                params![job],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| ledger_err(&self.path, e))
+    }
+
+    pub fn add_notification(&self, n: &NotificationRecord) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO notifications (playbook_run_id, channel, kind, event, delivered,
+                     attempts, error, sent_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    n.playbook_run_id,
+                    n.channel,
+                    n.kind,
+                    n.event,
+                    n.delivered,
+                    n.attempts,
+                    n.error,
+                    n.sent_at
+                ],
+            )
+            .map_err(|e| ledger_err(&self.path, e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The notifications of a playbook run, oldest first.
+    pub fn notifications(&self, playbook_run_id: i64) -> Result<Vec<NotificationRecord>> {
+        let err = |e| ledger_err(&self.path, e);
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT playbook_run_id, channel, kind, event, delivered, attempts, error, sent_at
+                   FROM notifications WHERE playbook_run_id = ?1 ORDER BY id",
+            )
+            .map_err(err)?;
+        let rows = st
+            .query_map(params![playbook_run_id], |r| {
+                Ok(NotificationRecord {
+                    playbook_run_id: r.get(0)?,
+                    channel: r.get(1)?,
+                    kind: r.get(2)?,
+                    event: r.get(3)?,
+                    delivered: r.get(4)?,
+                    attempts: r.get(5)?,
+                    error: r.get(6)?,
+                    sent_at: r.get(7)?,
+                })
+            })
+            .map_err(err)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err)
+    }
+}
+
 fn ledger_err(path: &Path, e: rusqlite::Error) -> Error {
     Error::new(
         ErrorKind::CantCreate,
@@ -471,5 +877,60 @@ mod tests {
         l.add_inspection_findings(second, "pg", std::slice::from_ref(&f))
             .expect("findings");
         assert_eq!(l.inspection_findings(second).expect("read"), vec![f]);
+    }
+
+    #[test]
+    fn records_playbook_runs_slots_and_notifications() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let l = Ledger::open(&dir.path().join("ledger.sqlite")).expect("open");
+        let new = NewPlaybookRun {
+            playbook: "nightly".into(),
+            path: "p.yaml".into(),
+            sha256: "ab".into(),
+            ..NewPlaybookRun::default()
+        };
+        let first = l.begin_playbook_run(&new).expect("begin");
+        l.finish_playbook_run(first, "failed", 2, Some("boom"))
+            .expect("finish");
+        let second = l.begin_playbook_run(&new).expect("begin");
+        assert_eq!(
+            l.previous_playbook_status("nightly", second).expect("prev"),
+            Some("failed".into())
+        );
+        let step = l
+            .begin_playbook_step(second, "backup", "backup", None)
+            .expect("step");
+        l.finish_playbook_step(step, "ok", 1, 12, "{\"backup_id\":\"x\"}", None)
+            .expect("finish step");
+        assert_eq!(l.playbook_steps(second).expect("steps")[0].status, "ok");
+        assert_eq!(
+            l.claim_schedule_slot("j", "2026-01-01T00:00:00Z")
+                .expect("claim"),
+            None
+        );
+        l.set_schedule_slot_run("j", "2026-01-01T00:00:00Z", second)
+            .expect("link");
+        let again = l
+            .claim_schedule_slot("j", "2026-01-01T00:00:00Z")
+            .expect("claim")
+            .expect("already held");
+        assert_eq!(again.playbook_run_id, Some(second));
+        assert_eq!(
+            l.last_schedule_slot("j").expect("last").as_deref(),
+            Some("2026-01-01T00:00:00Z")
+        );
+        let n = NotificationRecord {
+            playbook_run_id: Some(second),
+            channel: "ops".into(),
+            kind: "wecom".into(),
+            event: "recovery".into(),
+            delivered: false,
+            attempts: 3,
+            error: Some("connection refused".into()),
+            sent_at: "t".into(),
+        };
+        l.add_notification(&n).expect("notification");
+        assert_eq!(l.notifications(second).expect("read"), vec![n]);
+        assert_eq!(l.playbook_runs(Some("nightly"), 10).expect("runs").len(), 2);
     }
 }
