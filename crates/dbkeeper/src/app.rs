@@ -194,6 +194,8 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<u8, Error> {
     match command {
         Command::Targets(c) => commands::targets::run(ctx, c).await,
         Command::Audit(c) => commands::audit::run(ctx, c),
+        Command::Validate { files } => commands::playbooks::validate(ctx, &files),
+        Command::Schedule(c) => commands::playbooks::schedule(ctx, c),
         Command::Demo(a) => commands::demo::run(ctx, a).await,
     }
 }
@@ -208,6 +210,9 @@ fn describe(cli: &Cli, args: &[OsString]) -> (String, Vec<String>) {
         Command::Audit(crate::cli::AuditCommand::Show { .. }) => "audit show",
         Command::Audit(crate::cli::AuditCommand::Verify) => "audit verify",
         Command::Demo(_) => "demo",
+        Command::Validate { .. } => "validate",
+        Command::Schedule(crate::cli::ScheduleCommand::List { .. }) => "schedule list",
+        Command::Schedule(crate::cli::ScheduleCommand::Next { .. }) => "schedule next",
     };
     let recorded = args
         .iter()

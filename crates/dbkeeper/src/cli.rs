@@ -68,6 +68,20 @@ pub enum Command {
     #[command(subcommand)]
     Audit(AuditCommand),
 
+    /// Check playbooks and schedules; every problem of every file at once, with file:line:col
+    #[command(
+        after_help = "Exit 0 when every file is valid, 78 otherwise.\nExamples:\n  dbkeeper validate playbooks/*.yaml schedules/*.yaml"
+    )]
+    Validate {
+        /// Playbook or schedule files (a file with a top-level `cron:` is a schedule)
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+
+    /// When each scheduled job runs next
+    #[command(subcommand)]
+    Schedule(ScheduleCommand),
+
     /// A tour on a scratch PostgreSQL with sample data; needs no setup and leaves nothing behind
     Demo(DemoArgs),
 }
@@ -83,6 +97,25 @@ pub enum TargetsCommand {
     Check {
         /// Target names or URLs; every configured target when none is given
         targets: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScheduleCommand {
+    /// Every job of the schedules directory: cron, zone, missed-run policy, next run, last run
+    List {
+        /// The folder of schedule files
+        #[arg(long, default_value = "schedules")]
+        dir: PathBuf,
+    },
+    /// The next fire times of every job (in the job's zone and in UTC)
+    Next {
+        /// How many fire times per job
+        #[arg(default_value_t = 5)]
+        count: usize,
+        /// The folder of schedule files
+        #[arg(long, default_value = "schedules")]
+        dir: PathBuf,
     },
 }
 

@@ -44,6 +44,22 @@ dbkeeper_core::catalogue! {
         en: "audit log intact: lines verified: {entries}; chain and anchor checked ({path})",
         zh: "审计日志完整：已校验 {entries} 行，哈希链与锚点校验通过（{path}）"
     }
+    VALID_PLAYBOOK = "cli.valid_playbook" {
+        en: "ok  {file}: playbook `{name}`, {steps} steps",
+        zh: "通过  {file}：剧本 `{name}`，共 {steps} 个步骤"
+    }
+    VALID_SCHEDULE = "cli.valid_schedule" {
+        en: "ok  {file}: schedule `{name}`, cron `{cron}` in {tz}",
+        zh: "通过  {file}：计划 `{name}`，cron `{cron}`，时区 {tz}"
+    }
+    COL_JOB = "cli.col_job" { en: "job", zh: "作业" }
+    COL_PLAYBOOK = "cli.col_playbook" { en: "playbook", zh: "剧本" }
+    COL_TZ = "cli.col_tz" { en: "time zone", zh: "时区" }
+    COL_MISSED = "cli.col_missed" { en: "missed runs", zh: "错过的运行" }
+    COL_NEXT = "cli.col_next" { en: "next run", zh: "下次运行" }
+    COL_LAST = "cli.col_last" { en: "last slot run", zh: "最近已运行时段" }
+    NEVER = "cli.never" { en: "never", zh: "从未" }
+    DISABLED = "cli.disabled" { en: "disabled", zh: "已停用" }
     DEMO_INTRO = "cli.demo_intro" {
         en: "dbkeeper demo: a scratch PostgreSQL with sample data of a provincial internet-hospital regulatory platform",
         zh: "dbkeeper 演示：在临时 PostgreSQL 实例上加载省级互联网医院监管平台的示例数据"

@@ -3,4 +3,5 @@
 pub mod audit;
 pub mod demo;
 pub mod engines;
+pub mod playbooks;
 pub mod targets;
