@@ -3,6 +3,9 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use dbkeeper_core::dump::{
+    DumpContents, LogicalRequest, ObjectSink, ObjectSource, RestoreReport, RestoreRequest,
+};
 use dbkeeper_core::engine::{Engine, Facts};
 use dbkeeper_core::secret::SecretRef;
 use dbkeeper_core::target::{EngineKind, Target};
@@ -58,6 +61,23 @@ impl Engine for PgEngine {
     async fn query(&self, sql: &str) -> Result<Vec<dbkeeper_core::engine::Row>> {
         crate::query::query(self, sql).await
     }
+
+    async fn backup_logical(
+        &self,
+        req: &LogicalRequest,
+        sink: &dyn ObjectSink,
+    ) -> Result<DumpContents> {
+        crate::dump::backup_logical(self, req, sink).await
+    }
+
+    async fn restore_logical(
+        &self,
+        req: &RestoreRequest,
+        contents: &DumpContents,
+        source: &dyn ObjectSource,
+    ) -> Result<RestoreReport> {
+        crate::dump::restore_logical(self, req, contents, source).await
+    }
 }
 
 /// Connects to `target` over TCP (with the target's TLS mode) or its Unix socket directory.
@@ -65,6 +85,19 @@ impl Engine for PgEngine {
 /// The password comes from [`Target::password_ref`] and goes only to the server; errors carry
 /// the server's words in `detail` but never the password.
 pub async fn connect(target: &Target) -> Result<PgEngine> {
+    let (engine, driver) = connect_driven(target).await?;
+    tokio::spawn(driver);
+    Ok(engine)
+}
+
+/// The I/O side of a connection: it must be polled for the client to make progress.
+pub(crate) type Driver = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+/// Like [`connect`], but the connection's I/O is returned for the caller to drive in its own
+/// task (see [`with_driver`]) rather than spawned. A COPY streams a message per row; with the
+/// I/O in another task, every socket read hands over between two threads, which doubled the
+/// client's CPU time per byte.
+pub(crate) async fn connect_driven(target: &Target) -> Result<(PgEngine, Driver)> {
     let database = target.database.as_deref().unwrap_or("postgres");
     let timeout = if target.connect_timeout.is_zero() {
         DEFAULT_CONNECT_TIMEOUT
@@ -107,16 +140,34 @@ pub async fn connect(target: &Target) -> Result<PgEngine> {
         .map_err(|_| timed_out(target, timeout))??;
 
     let name = target.name.clone();
-    tokio::spawn(async move {
+    let driver = Box::pin(async move {
         if let Err(e) = connection.await {
             tracing::debug!(server = %name, error = %e, "postgres connection ended with an error");
         }
     });
     tracing::debug!(server = %target.name, address = %target.address(), "connected to postgres");
-    Ok(PgEngine {
-        target: target.clone(),
-        client,
-    })
+    Ok((
+        PgEngine {
+            target: target.clone(),
+            client,
+        },
+        driver,
+    ))
+}
+
+/// Runs `work` while polling the connection's I/O in the same task. If the connection ends
+/// first, `work` is still awaited: it then fails with its own, more specific error.
+pub(crate) async fn with_driver<T>(
+    mut driver: Driver,
+    work: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    let mut work = std::pin::pin!(work);
+    tokio::select! {
+        biased;
+        r = &mut work => return r,
+        () = &mut driver => {}
+    }
+    work.await
 }
 
 /// Resolves the host name first so that a typo gets its own message rather than a generic

@@ -177,6 +177,66 @@ dbkeeper_core::catalogue! {
         en: "the server's log follows the message; check free memory and the shared-memory limits",
         zh: "消息后附有服务器日志；请检查可用内存和共享内存限制"
     }
+    SCRATCH_NOT_DATA_DIR = "pg.scratch_not_data_dir" {
+        en: "`{path}` is not a PostgreSQL data directory that can be started",
+        zh: "`{path}` 不是可启动的 PostgreSQL 数据目录"
+    }
+    SCRATCH_NOT_DATA_DIR_HINT = "pg.scratch_not_data_dir_hint" {
+        en: "restore a physical backup into it first; the details follow the message",
+        zh: "请先把物理备份还原到该目录；详情见消息后的说明"
+    }
+    PHYS_NO_REPLICATION = "pg.phys_no_replication" {
+        en: "user `{user}` may not make a physical backup of `{target}`: it has neither the REPLICATION attribute nor superuser",
+        zh: "用户 `{user}` 无权对 `{target}` 做物理备份：它既没有 REPLICATION 属性，也不是超级用户"
+    }
+    PHYS_NO_REPLICATION_HINT = "pg.phys_no_replication_hint" {
+        en: "run ALTER ROLE {user} REPLICATION as a superuser, and allow it in pg_hba.conf with a `replication` line; or make a logical backup",
+        zh: "请由超级用户执行 ALTER ROLE {user} REPLICATION，并在 pg_hba.conf 中为其添加 `replication` 行；或改做逻辑备份"
+    }
+    PHYS_TABLESPACES = "pg.phys_tablespaces" {
+        en: "`{target}` has {count} tablespaces outside its data directory; a streamed physical backup of such a cluster is not supported yet",
+        zh: "`{target}` 有 {count} 个位于数据目录之外的表空间；目前尚不支持对这类集群做流式物理备份"
+    }
+    PHYS_TABLESPACES_HINT = "pg.phys_tablespaces_hint" {
+        en: "make a logical backup (--kind logical) of this server",
+        zh: "请对该服务器做逻辑备份（--kind logical）"
+    }
+    PHYS_BASEBACKUP = "pg.phys_basebackup" {
+        en: "pg_basebackup failed for `{target}`",
+        zh: "对 `{target}` 执行 pg_basebackup 失败"
+    }
+    PHYS_BASEBACKUP_HINT = "pg.phys_basebackup_hint" {
+        en: "pg_basebackup's own words follow the message; it needs a `replication` line in pg_hba.conf for this user and host, and a free WAL sender (max_wal_senders)",
+        zh: "消息后附有 pg_basebackup 的原始输出；它需要 pg_hba.conf 中为该用户和主机配置 `replication` 行，并有空闲的 WAL 发送进程（max_wal_senders）"
+    }
+    PHYS_NO_BASE = "pg.phys_no_base" {
+        en: "the backup has no `base.tar`; it is not a physical PostgreSQL backup made by dbkeeper",
+        zh: "该备份中没有 `base.tar`，不是 dbkeeper 生成的 PostgreSQL 物理备份"
+    }
+    PHYS_TAR = "pg.phys_tar" {
+        en: "the base backup archive `{object}` is malformed",
+        zh: "基础备份归档 `{object}` 格式错误"
+    }
+    PHYS_DIR_NOT_EMPTY = "pg.phys_dir_not_empty" {
+        en: "the directory `{path}` is not empty; a physical restore needs an empty or new directory",
+        zh: "目录 `{path}` 不为空；物理还原需要一个空目录或新目录"
+    }
+    PHYS_DIR_NOT_EMPTY_HINT = "pg.phys_dir_not_empty_hint" {
+        en: "give a new directory, or empty this one after making sure nothing in it is needed",
+        zh: "请指定一个新目录，或在确认其中内容不再需要后清空该目录"
+    }
+    PHYS_DIR = "pg.phys_dir" {
+        en: "cannot write the restored data directory at `{path}`",
+        zh: "无法写入还原的数据目录 `{path}`"
+    }
+    PHYS_DIR_HINT = "pg.phys_dir_hint" {
+        en: "check free space and permissions there",
+        zh: "请检查该位置的剩余空间和权限"
+    }
+    PHYS_VERIFY = "pg.phys_verify" {
+        en: "the restored data directory `{path}` does not match the backup's manifest",
+        zh: "还原的数据目录 `{path}` 与备份清单不符"
+    }
     SAMPLE_CREATE_DB = "pg.sample_create_db" {
         en: "cannot create the sample database `{database}` on `{target}`",
         zh: "无法在 `{target}` 上创建示例数据库 `{database}`"
@@ -200,6 +260,146 @@ dbkeeper_core::catalogue! {
     SAMPLE_LOAD_HINT = "pg.sample_load_hint" {
         en: "the server's own words follow the message; the load ran in one transaction, so nothing was left half done",
         zh: "消息后附有服务器的原始说明；加载在单个事务中进行，不会留下不完整的数据"
+    }
+    TOOL_MISSING = "pg.tool_missing" {
+        en: "`{program}` for PostgreSQL {major} or newer was not found",
+        zh: "未找到适用于 PostgreSQL {major} 或更高版本的 `{program}`"
+    }
+    TOOL_MISSING_HINT = "pg.tool_missing_hint" {
+        en: "install the client programs of that version (apt-get install postgresql-client-{major}), or set {env} to the directory that holds them",
+        zh: "请安装该版本的客户端程序（apt-get install postgresql-client-{major}），或把 {env} 设为它们所在的目录"
+    }
+    TOOL_START = "pg.tool_start" {
+        en: "cannot run `{program}`",
+        zh: "无法运行 `{program}`"
+    }
+    TOOL_START_HINT = "pg.tool_start_hint" {
+        en: "check that the program exists and is executable by this user",
+        zh: "请确认该程序存在，且当前用户有执行权限"
+    }
+    OBJECT_READ = "pg.object_read" {
+        en: "reading the backup object `{object}` failed",
+        zh: "读取备份对象 `{object}` 失败"
+    }
+    OBJECT_READ_HINT = "pg.object_read_hint" {
+        en: "the backup is damaged or incomplete; run `dbkeeper backups check --read-data` on it, and restore another backup",
+        zh: "该备份已损坏或不完整；请对它运行 `dbkeeper backups check --read-data`，并改用其他备份还原"
+    }
+    LO_CORRUPT = "pg.lo_corrupt" {
+        en: "the large-object stream `{object}` is malformed at byte {offset}",
+        zh: "大对象数据流 `{object}` 在第 {offset} 字节处格式错误"
+    }
+    DUMP_DATABASE_MISSING = "pg.dump_database_missing" {
+        en: "database `{database}` does not exist on `{target}` (or does not accept connections)",
+        zh: "`{target}` 上不存在数据库 `{database}`（或该库不接受连接）"
+    }
+    DUMP_DATABASE_MISSING_HINT = "pg.dump_database_missing_hint" {
+        en: "check the database names of the backup; the server has: {found}",
+        zh: "请检查要备份的数据库名；服务器上现有：{found}"
+    }
+    DUMP_TOOL_FAILED = "pg.dump_tool_failed" {
+        en: "`{program}` failed while dumping `{object}` from `{target}`",
+        zh: "`{program}` 在从 `{target}` 导出 `{object}` 时失败"
+    }
+    DUMP_TOOL_FAILED_HINT = "pg.dump_tool_failed_hint" {
+        en: "{program}'s own words follow the message; check that the user may read every object of the database (a superuser or the owner of everything)",
+        zh: "消息后附有 {program} 的原始输出；请确认该用户有权读取数据库中的所有对象（超级用户或全部对象的属主）"
+    }
+    DUMP_TABLE = "pg.dump_table" {
+        en: "copying the rows of table {table} from `{target}` failed",
+        zh: "从 `{target}` 复制表 {table} 的数据失败"
+    }
+    DUMP_TABLE_HINT = "pg.dump_table_hint" {
+        en: "the server's own words follow the message; a row-level security policy needs a user that bypasses it (a superuser or BYPASSRLS)",
+        zh: "消息后附有服务器的原始说明；若表有行级安全策略，需要能绕过它的用户（超级用户或具有 BYPASSRLS 属性）"
+    }
+    RESTORE_NOT_OURS = "pg.restore_not_ours" {
+        en: "the backup is not a PostgreSQL logical backup made by dbkeeper, or its table of contents is missing",
+        zh: "该备份不是 dbkeeper 生成的 PostgreSQL 逻辑备份，或缺少其目录文件"
+    }
+    RESTORE_NOT_OURS_HINT = "pg.restore_not_ours_hint" {
+        en: "check the backup id and its kind with `dbkeeper backups show`; a physical backup is restored into a data directory instead",
+        zh: "请用 `dbkeeper backups show` 检查备份 ID 及其类型；物理备份应还原到数据目录"
+    }
+    RESTORE_TOC = "pg.restore_toc" {
+        en: "the backup object `{object}` cannot be read as what it should be",
+        zh: "备份对象 `{object}` 的内容无法按预期格式读取"
+    }
+    RESTORE_NO_SUCH_DB = "pg.restore_no_such_db" {
+        en: "database `{database}` is not in the backup (it holds: {found})",
+        zh: "备份中没有数据库 `{database}`（备份包含：{found}）"
+    }
+    RESTORE_NO_SUCH_DB_HINT = "pg.restore_no_such_db_hint" {
+        en: "name one of the backup's databases, or leave the database out to restore all of them",
+        zh: "请指定备份中的某个数据库，或不指定以还原全部数据库"
+    }
+    RESTORE_AMBIGUOUS = "pg.restore_ambiguous" {
+        en: "the backup holds {count} databases ({found}); a new name can be given to only one of them",
+        zh: "该备份包含 {count} 个数据库（{found}）；新名称只能用于其中一个"
+    }
+    RESTORE_AMBIGUOUS_HINT = "pg.restore_ambiguous_hint" {
+        en: "choose the database of the backup to restore under the new name",
+        zh: "请指定要以新名称还原的备份中的数据库"
+    }
+    RESTORE_NOT_EMPTY = "pg.restore_not_empty" {
+        en: "database `{database}` on `{target}` already holds {count} tables or other relations; restoring over them is refused",
+        zh: "`{target}` 上的数据库 `{database}` 已有 {count} 个表或其他关系对象，拒绝覆盖还原"
+    }
+    RESTORE_NOT_EMPTY_HINT = "pg.restore_not_empty_hint" {
+        en: "restore under a new database name (--database NAME), or add --force to drop that database and restore it anew",
+        zh: "请以新的数据库名还原（--database NAME），或加上 --force 删除该数据库后重新还原"
+    }
+    RESTORE_DROP_DB = "pg.restore_drop_db" {
+        en: "cannot drop database `{database}` on `{target}` to restore over it",
+        zh: "无法删除 `{target}` 上的数据库 `{database}` 以覆盖还原"
+    }
+    RESTORE_DROP_DB_HINT = "pg.restore_drop_db_hint" {
+        en: "the user must own the database or be a superuser; the server's words follow the message",
+        zh: "该用户必须是数据库属主或超级用户；消息后附有服务器的原始说明"
+    }
+    RESTORE_CREATE_DB = "pg.restore_create_db" {
+        en: "cannot create database `{database}` on `{target}`",
+        zh: "无法在 `{target}` 上创建数据库 `{database}`"
+    }
+    RESTORE_CREATE_DB_HINT = "pg.restore_create_db_hint" {
+        en: "the user needs the CREATEDB privilege, and the backup's encoding and locale must exist on the server (see the server's words after the message)",
+        zh: "该用户需要 CREATEDB 权限，且服务器上须有备份所用的编码和区域设置（见消息后服务器的原始说明）"
+    }
+    RESTORE_DB_PROPS = "pg.restore_db_props" {
+        en: "cannot give database `{database}` on `{target}` the backup's owner, settings, comment or privileges",
+        zh: "无法为 `{target}` 上的数据库 `{database}` 恢复备份中的属主、设置、注释或权限"
+    }
+    RESTORE_SCRIPT = "pg.restore_script" {
+        en: "restoring `{object}` into database `{database}` on `{target}` failed",
+        zh: "向 `{target}` 的数据库 `{database}` 还原 `{object}` 失败"
+    }
+    RESTORE_SCRIPT_HINT = "pg.restore_script_hint" {
+        en: "psql's or the server's own words follow the message; a missing role is restored with the backup's globals (roles), or created by hand first",
+        zh: "消息后附有 psql 或服务器的原始说明；缺少的角色可随备份中的全局对象（角色）一起还原，或先手工创建"
+    }
+    RESTORE_TABLE = "pg.restore_table" {
+        en: "loading table {table} into database `{database}` on `{target}` failed",
+        zh: "向 `{target}` 的数据库 `{database}` 加载表 {table} 失败"
+    }
+    RESTORE_TABLE_HINT = "pg.restore_table_hint" {
+        en: "the server's own words follow the message; check free disk space on the server",
+        zh: "消息后附有服务器的原始说明；请检查服务器磁盘剩余空间"
+    }
+    RESTORE_ROWS = "pg.restore_rows" {
+        en: "table {table} of database `{database}` got {loaded} rows, but the backup recorded {expected}",
+        zh: "数据库 `{database}` 的表 {table} 载入了 {loaded} 行，而备份记录为 {expected} 行"
+    }
+    RESTORE_ROWS_HINT = "pg.restore_rows_hint" {
+        en: "the backup object is damaged or incomplete; run `dbkeeper backups check --read-data`, and restore another backup",
+        zh: "备份对象已损坏或不完整；请运行 `dbkeeper backups check --read-data`，并改用其他备份还原"
+    }
+    RESTORE_GLOBALS = "pg.restore_globals" {
+        en: "restoring the roles and tablespaces of the backup on `{target}` failed",
+        zh: "在 `{target}` 上还原备份中的角色和表空间失败"
+    }
+    RESTORE_GLOBALS_HINT = "pg.restore_globals_hint" {
+        en: "psql's own words follow the message; a tablespace needs its directory to exist on the server; only a superuser may create roles with every attribute",
+        zh: "消息后附有 psql 的原始输出；表空间要求其目录在服务器上已存在；只有超级用户才能创建具有全部属性的角色"
     }
 }
 

@@ -26,6 +26,9 @@ const PORT_ATTEMPTS: usize = 5;
 /// How long a fresh cluster may take to accept connections (a slow CI disk, a busy machine).
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// How long a restored cluster may take: it replays the WAL written during its backup first.
+const RECOVERY_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
 /// What kind of scratch cluster to start.
 #[derive(Clone, Default)]
 pub struct ScratchOptions {
@@ -38,6 +41,10 @@ pub struct ScratchOptions {
     pub password: Option<String>,
     /// Extra server settings, passed as `-c name=value`.
     pub settings: Vec<(String, String)>,
+    /// The role to connect as. [`ScratchPostgres::start`] creates it as the bootstrap
+    /// superuser; [`ScratchPostgres::start_from`] needs one that exists in the restored
+    /// cluster. Default: the account the server runs as (`postgres` when dbkeeper is root).
+    pub superuser: Option<String>,
 }
 
 impl std::fmt::Debug for ScratchOptions {
@@ -47,6 +54,7 @@ impl std::fmt::Debug for ScratchOptions {
             .field("tls", &self.tls)
             .field("password", &self.password.as_ref().map(|_| "***"))
             .field("settings", &self.settings)
+            .field("superuser", &self.superuser)
             .finish()
     }
 }
@@ -72,6 +80,53 @@ impl std::fmt::Debug for ScratchPostgres {
             .field("data_dir", &self.data_dir)
             .field("major", &self.major)
             .finish_non_exhaustive()
+    }
+}
+
+/// An empty data directory inside a private scratch directory, owned by the account a
+/// scratch server runs as, for a physical restore that [`ScratchPostgres::start_from`] then
+/// starts. Dropped unused, it removes itself.
+pub struct ScratchDataDir {
+    dir: ScratchDir,
+    data_dir: PathBuf,
+    run_as: Option<RunAs>,
+}
+
+impl std::fmt::Debug for ScratchDataDir {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScratchDataDir")
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ScratchDataDir {
+    pub fn create() -> Result<ScratchDataDir> {
+        sweep_stale();
+        let run_as = RunAs::for_service(&["postgres"]);
+        if run_as.is_none() && nix::unistd::geteuid().is_root() {
+            return Err(
+                Error::new(ErrorKind::Unavailable, Text::new(msg::SCRATCH_NO_USER))
+                    .hint(Text::new(msg::SCRATCH_NO_USER_HINT)),
+            );
+        }
+        let dir = ScratchDir::create(run_as.as_ref())
+            .map_err(|e| dir_error(&std::env::temp_dir(), &e))?;
+        let data_dir = dir
+            .subdir("data", run_as.as_ref())
+            .map_err(|e| dir_error(dir.path(), &e))?;
+        std::fs::set_permissions(&data_dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| dir_error(&data_dir, &e))?;
+        Ok(ScratchDataDir {
+            dir,
+            data_dir,
+            run_as,
+        })
+    }
+
+    /// The empty data directory to restore into.
+    pub fn path(&self) -> &Path {
+        &self.data_dir
     }
 }
 
@@ -111,16 +166,15 @@ impl ScratchPostgres {
                     .hint(Text::new(msg::SCRATCH_NO_USER_HINT)),
             );
         }
-        let superuser = run_as
-            .as_ref()
-            .map(|r| r.name.clone())
-            .unwrap_or_else(os_user);
+        let superuser = opts.superuser.clone().unwrap_or_else(|| {
+            run_as
+                .as_ref()
+                .map(|r| r.name.clone())
+                .unwrap_or_else(os_user)
+        });
 
         let dir = ScratchDir::create(run_as.as_ref())
             .map_err(|e| dir_error(&std::env::temp_dir(), &e))?;
-        let socket_dir = dir
-            .subdir("socket", run_as.as_ref())
-            .map_err(|e| dir_error(dir.path(), &e))?;
         let data_dir = dir.path().join("data");
 
         initdb(
@@ -136,56 +190,118 @@ impl ScratchPostgres {
             install_tls_file(key, &data_dir.join("server.key"), run_as.as_ref())?;
         }
 
-        let mut last_error = String::new();
-        for attempt in 1..=PORT_ATTEMPTS {
-            let port = free_port().map_err(|e| dir_error(dir.path(), &e))?;
-            let target = scratch_target(port, &superuser, programs.major);
-            let log_path = dir.path().join("server.log");
-            let mut server = spawn_server(
-                &programs,
-                &data_dir,
-                &socket_dir,
-                &log_path,
-                port,
-                &opts,
-                run_as.as_ref(),
-            )?;
-            let socket_target = Target {
-                socket: Some(socket_dir.clone()),
-                ..target.clone()
-            };
-            match wait_until(&mut server, START_TIMEOUT, || {
-                port_open(port) && accepts_queries(&socket_target)
-            }) {
-                Ok(()) => {
-                    tracing::debug!(port, pid = server.pid(), dir = %dir.path().display(), "scratch postgres started");
-                    return Ok(ScratchPostgres {
-                        server,
-                        dir,
-                        data_dir,
-                        socket_dir,
-                        bin_dir: programs.bin_dir,
-                        major: programs.major,
-                        target,
-                    });
-                }
-                Err(why) => {
-                    drop(server);
-                    let log = log_tail(&log_path);
-                    // Another process can take the port between free_port() and the bind.
-                    if log.contains("Address already in use") && attempt < PORT_ATTEMPTS {
-                        tracing::debug!(port, "scratch postgres port taken; retrying");
-                        continue;
-                    }
-                    last_error = format!("{why}\n{log}");
-                    break;
-                }
+        launch(Launch {
+            programs,
+            dir,
+            data_dir,
+            superuser,
+            opts: &opts,
+            run_as,
+            extra: Vec::new(),
+            timeout: START_TIMEOUT,
+        })
+    }
+
+    /// Starts a cluster on a data directory restored into `dir` (see
+    /// [`crate::physical::restore_physical`]): the version is the one in its `PG_VERSION`,
+    /// and the server recovers from the backup's label with the WAL the backup carries before
+    /// it accepts connections. The restored cluster's own `postgresql.conf` and `pg_hba.conf`
+    /// are not used (they may name the production host's memory, paths and archive): the
+    /// scratch server gets its own, with loopback-only trust access, archiving off, and the
+    /// restored `postgresql.auto.conf` applies under the command-line settings. Owned and torn
+    /// down like any scratch instance. Blocking: from async code, call it in `spawn_blocking`.
+    pub fn start_from(dir: ScratchDataDir, opts: ScratchOptions) -> Result<ScratchPostgres> {
+        let ScratchDataDir {
+            dir,
+            data_dir,
+            run_as,
+        } = dir;
+        let invalid = |detail: String| {
+            Error::new(
+                ErrorKind::Config,
+                Text::new(msg::SCRATCH_NOT_DATA_DIR).arg("path", data_dir.display()),
+            )
+            .at(data_dir.display().to_string())
+            .hint(Text::new(msg::SCRATCH_NOT_DATA_DIR_HINT))
+            .detail(detail)
+        };
+        let version = std::fs::read_to_string(data_dir.join("PG_VERSION"))
+            .map_err(|e| invalid(format!("PG_VERSION: {e}")))?;
+        let major: u32 = version
+            .trim()
+            .parse()
+            .map_err(|_| invalid(format!("PG_VERSION holds `{}`", version.trim())))?;
+        if let Some(v) = opts.version {
+            if v != major {
+                return Err(invalid(format!(
+                    "the data directory is PostgreSQL {major}, version {v} was asked for"
+                )));
             }
         }
-        Err(Error::new(ErrorKind::Failed, Text::new(msg::SCRATCH_START))
-            .at(data_dir.display().to_string())
-            .hint(Text::new(msg::SCRATCH_START_HINT))
-            .detail(last_error.trim_end()))
+        let programs = find_programs(Some(major))?;
+        let superuser = opts.superuser.clone().unwrap_or_else(|| {
+            run_as
+                .as_ref()
+                .map(|r| r.name.clone())
+                .unwrap_or_else(os_user)
+        });
+
+        // A server that was running when the backup was taken left no pid file in it
+        // (pg_basebackup skips it), but a copied directory might have one.
+        let _ = std::fs::remove_file(data_dir.join("postmaster.pid"));
+        std::fs::set_permissions(&data_dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| dir_error(&data_dir, &e))?;
+        let conf = dir.path().join("postgresql.conf");
+        let hba = dir.path().join("pg_hba.conf");
+        let ident = dir.path().join("pg_ident.conf");
+        let host_auth = if opts.password.is_some() {
+            "scram-sha-256"
+        } else {
+            "trust"
+        };
+        let files = [
+            (
+                &conf,
+                "# scratch server on a restored data directory, written by dbkeeper\n".to_string(),
+            ),
+            (
+                &hba,
+                format!(
+                    "local all all trust\nlocal replication all trust\n\
+                     host all all 127.0.0.1/32 {host_auth}\nhost replication all 127.0.0.1/32 {host_auth}\n"
+                ),
+            ),
+            (&ident, String::new()),
+        ];
+        for (path, text) in files {
+            std::fs::write(path, text)
+                .and_then(|()| chown(path, run_as.as_ref()))
+                .map_err(|e| dir_error(path, &e))?;
+        }
+        if let Some((cert, key)) = &opts.tls {
+            install_tls_file(cert, &data_dir.join("server.crt"), run_as.as_ref())?;
+            install_tls_file(key, &data_dir.join("server.key"), run_as.as_ref())?;
+        }
+        let path_setting = |p: &Path| p.display().to_string();
+        let extra = vec![
+            ("config_file".to_string(), path_setting(&conf)),
+            ("hba_file".to_string(), path_setting(&hba)),
+            ("ident_file".to_string(), path_setting(&ident)),
+            // A drill must never push WAL into production's archive or follow its primary.
+            ("archive_mode".to_string(), "off".to_string()),
+            ("primary_conninfo".to_string(), String::new()),
+            ("restore_command".to_string(), String::new()),
+        ];
+        launch(Launch {
+            programs,
+            dir,
+            data_dir,
+            superuser,
+            opts: &opts,
+            run_as,
+            extra,
+            timeout: RECOVERY_TIMEOUT,
+        })
     }
 
     /// Stops the server (fast shutdown) and removes the directory. Dropping does the same.
@@ -220,6 +336,99 @@ impl ScratchPostgres {
     pub fn log_path(&self) -> PathBuf {
         self.dir.path().join("server.log")
     }
+}
+
+/// Everything a server start needs, for [`launch`].
+struct Launch<'a> {
+    programs: Programs,
+    dir: ScratchDir,
+    data_dir: PathBuf,
+    superuser: String,
+    opts: &'a ScratchOptions,
+    run_as: Option<RunAs>,
+    /// Settings added by the kind of start (before the caller's own).
+    extra: Vec<(String, String)>,
+    timeout: Duration,
+}
+
+/// Starts the server on a free port (retrying when another process takes the port first) and
+/// waits until it answers queries.
+fn launch(l: Launch<'_>) -> Result<ScratchPostgres> {
+    let Launch {
+        programs,
+        dir,
+        data_dir,
+        superuser,
+        opts,
+        run_as,
+        extra,
+        timeout,
+    } = l;
+    let socket_dir = dir
+        .subdir("socket", run_as.as_ref())
+        .map_err(|e| dir_error(dir.path(), &e))?;
+    let mut settings = extra;
+    if opts.tls.is_some() {
+        // Relative file names are read from the data directory.
+        for (name, value) in [
+            ("ssl", "on"),
+            ("ssl_cert_file", "server.crt"),
+            ("ssl_key_file", "server.key"),
+        ] {
+            settings.push((name.to_string(), value.to_string()));
+        }
+    }
+    settings.extend(opts.settings.iter().cloned());
+    let mut last_error = String::new();
+    for attempt in 1..=PORT_ATTEMPTS {
+        let port = free_port().map_err(|e| dir_error(dir.path(), &e))?;
+        let target = scratch_target(port, &superuser, programs.major);
+        let log_path = dir.path().join("server.log");
+        let mut server = spawn_server(
+            &programs,
+            &data_dir,
+            &socket_dir,
+            &log_path,
+            port,
+            &settings,
+            run_as.as_ref(),
+        )?;
+        let socket_target = Target {
+            socket: Some(socket_dir.clone()),
+            ..target.clone()
+        };
+        match wait_until(&mut server, timeout, || {
+            port_open(port) && accepts_queries(&socket_target)
+        }) {
+            Ok(()) => {
+                tracing::debug!(port, pid = server.pid(), dir = %dir.path().display(), "scratch postgres started");
+                return Ok(ScratchPostgres {
+                    server,
+                    dir,
+                    data_dir,
+                    socket_dir,
+                    bin_dir: programs.bin_dir,
+                    major: programs.major,
+                    target,
+                });
+            }
+            Err(why) => {
+                drop(server);
+                let log = log_tail(&log_path);
+                // Another process can take the port between free_port() and the bind.
+                if log.contains("Address already in use") && attempt < PORT_ATTEMPTS {
+                    tracing::debug!(port, "scratch postgres port taken; retrying");
+                    continue;
+                }
+                last_error = format!("{why}\n{log}");
+                break;
+            }
+        }
+    }
+    Err(Error::new(ErrorKind::Failed, Text::new(msg::SCRATCH_START))
+        .at(data_dir.display().to_string())
+        .hint(Text::new(msg::SCRATCH_START_HINT))
+        .detail(last_error.trim_end()))
 }
 
 fn scratch_target(port: u16, superuser: &str, major: u32) -> Target {
@@ -308,7 +517,7 @@ fn server_major(postgres: &Path) -> Option<u32> {
     parse_major(&String::from_utf8_lossy(&out.stdout))
 }
 
-fn parse_major(version_output: &str) -> Option<u32> {
+pub(crate) fn parse_major(version_output: &str) -> Option<u32> {
     let version = version_output
         .split_whitespace()
         .find(|w| w.starts_with(|c: char| c.is_ascii_digit()))?;
@@ -446,7 +655,7 @@ fn spawn_server(
     socket_dir: &Path,
     log_path: &Path,
     port: u16,
-    opts: &ScratchOptions,
+    settings: &[(String, String)],
     run_as: Option<&RunAs>,
 ) -> Result<ServerProcess> {
     let log = File::create(log_path).map_err(|e| dir_error(log_path, &e))?;
@@ -470,18 +679,7 @@ fn spawn_server(
             "-c",
             "full_page_writes=off",
         ]);
-    if opts.tls.is_some() {
-        // Relative file names are read from the data directory.
-        cmd.args([
-            "-c",
-            "ssl=on",
-            "-c",
-            "ssl_cert_file=server.crt",
-            "-c",
-            "ssl_key_file=server.key",
-        ]);
-    }
-    for (name, value) in &opts.settings {
+    for (name, value) in settings {
         cmd.arg("-c").arg(format!("{name}={value}"));
     }
     cmd.stdin(Stdio::null())

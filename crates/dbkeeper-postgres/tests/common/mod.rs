@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests: test certificates and error checks.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod pg;
+pub mod store;
+
 use std::path::{Path, PathBuf};
 
 use dbkeeper_core::{Error, Lang};
