@@ -5,6 +5,8 @@
 //! Test code may panic on setup failures: a test that cannot set up must fail loudly.
 #![allow(clippy::unwrap_used)]
 
+pub mod s3;
+
 use std::path::{Path, PathBuf};
 
 pub use dbkeeper_core::scratch::ScratchInstance;
