@@ -11,5 +11,6 @@ pub mod yaml;
 
 pub use config::{
     discover, load, locate, parse_str, resolve_repo, resolve_target, ChannelEntry, ChannelKind,
-    Config, Defaults, NotifyOn, RepoEntry, Retention, Smtp, TargetEntry,
+    Config, Defaults, InspectSettings, Located, NotifyOn, RepoEntry, Retention, Smtp, TargetEntry,
+    ThresholdSetting,
 };

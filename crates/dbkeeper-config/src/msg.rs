@@ -351,6 +351,32 @@ dbkeeper_core::catalogue! {
         en: "pass a file:// or s3:// URL, or define `{name}` in a config file (--config FILE, DBKEEPER_CONFIG or ./dbkeeper.yaml)",
         zh: "请直接给出 file:// 或 s3:// URL，或在配置文件中定义 `{name}`（--config FILE、DBKEEPER_CONFIG 或 ./dbkeeper.yaml）"
     }
+
+    // --- inspect: (config.inspect_*) ---
+    INSPECT_CHECK_ID = "config.inspect_check_id" {
+        en: "`{got}` is not a check id or group name",
+        zh: "`{got}` 不是检查项编号或分组名"
+    }
+    INSPECT_CHECK_ID_HINT = "config.inspect_check_id_hint" {
+        en: "write a check id such as PG-VAC-001 or a group such as security; `dbkeeper inspect --list` shows them all",
+        zh: "请写检查项编号（如 PG-VAC-001）或分组名（如 security）；`dbkeeper inspect --list` 可列出全部"
+    }
+    INSPECT_THRESHOLDS_EMPTY = "config.inspect_thresholds_empty" {
+        en: "no thresholds are given for `{check}`",
+        zh: "没有为 `{check}` 设置任何阈值"
+    }
+    INSPECT_THRESHOLDS_EMPTY_HINT = "config.inspect_thresholds_empty_hint" {
+        en: "write them as `{check}: {warning: 80%, critical: 90%}`, or remove the line",
+        zh: "请写成 `{check}: {warning: 80%, critical: 90%}`，或删除这一行"
+    }
+    INSPECT_THRESHOLD_SCALAR = "config.inspect_threshold_scalar" {
+        en: "threshold `{name}` of `{check}` must be a single value",
+        zh: "`{check}` 的阈值 `{name}` 必须是单个取值"
+    }
+    INSPECT_THRESHOLD_SCALAR_HINT = "config.inspect_threshold_scalar_hint" {
+        en: "write a number (`1500000000`), a percentage (`90%`), a duration (`5m`) or a size (`1GiB`)",
+        zh: "请写数字（`1500000000`）、百分比（`90%`）、时长（`5m`）或大小（`1GiB`）"
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! errors, all reported at once with `file:line:col` ([`crate::yaml`]). Entries keep file order.
 
 mod discover;
+mod inspect;
 mod notify;
 mod read;
 mod repo;
@@ -42,6 +43,47 @@ pub struct Defaults {
     pub format: Option<String>,
     /// For every target that sets none of its own.
     pub connect_timeout: Option<Duration>,
+    /// `inspect:` for every target; a target's own `inspect:` is applied on top.
+    pub inspect: InspectSettings,
+}
+
+/// A value read from the config with the place it was written (`file:line:col`), for checks
+/// that another crate makes later and must report at the right place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub at: String,
+}
+
+/// `inspect:` in `defaults:` or in a target: what `dbkeeper inspect` runs and with which
+/// thresholds. Ids, names and values are checked by the inspect crate against its catalogue.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InspectSettings {
+    /// `default`, `djbh3` (等保 2.0 level 3) or `quick`.
+    pub profile: Option<Located<String>>,
+    /// Check ids or group names to run (all of the profile's when empty).
+    pub only: Vec<Located<String>>,
+    /// Check ids or group names not to run.
+    pub skip: Vec<Located<String>>,
+    /// `thresholds: {PG-CON-001: {warning: 80%, critical: 90%}}`, in file order.
+    pub thresholds: Vec<ThresholdSetting>,
+    /// A newer version/EOL/CVE data file than the one built in.
+    pub versions_file: Option<Located<PathBuf>>,
+}
+
+impl InspectSettings {
+    pub fn is_empty(&self) -> bool {
+        *self == InspectSettings::default()
+    }
+}
+
+/// One threshold override: `check` → `name: value`, the value as written (`90%`, `5m`, `1GiB`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ThresholdSetting {
+    pub check: String,
+    pub name: String,
+    pub value: String,
+    pub at: String,
 }
 
 /// A named database server.
@@ -52,6 +94,8 @@ pub struct TargetEntry {
     pub target: Target,
     pub description: Option<String>,
     pub tags: Vec<String>,
+    /// The target's own `inspect:` settings (on top of `defaults.inspect`).
+    pub inspect: InspectSettings,
 }
 
 /// A named backup repository.
@@ -245,8 +289,14 @@ impl Config {
                 anchor(p);
             }
         };
+        if let Some(v) = &mut self.defaults.inspect.versions_file {
+            anchor(&mut v.value);
+        }
         for t in &mut self.targets {
             anchor_secret(&mut t.target.password);
+            if let Some(v) = &mut t.inspect.versions_file {
+                anchor(&mut v.value);
+            }
             if let Some(ca) = &mut t.target.tls.ca_file {
                 anchor(ca);
             }

@@ -7,6 +7,7 @@ use dbkeeper_core::secret::SecretRef;
 use dbkeeper_core::target::{redact_url, Target, Tls, TlsMode};
 use dbkeeper_core::{Error, Text};
 
+use super::inspect::{read_inspect, INSPECT_KEYS};
 use super::notify::channel;
 use super::repo::repo;
 use super::{ChannelEntry, Config, Defaults, RepoEntry, TargetEntry};
@@ -14,7 +15,7 @@ use crate::msg;
 use crate::yaml::{Document, Item, Map};
 
 const TOP_KEYS: &[&str] = &["version", "defaults", "targets", "repos", "notify"];
-const DEFAULT_KEYS: &[&str] = &["lang", "format", "connect_timeout"];
+const DEFAULT_KEYS: &[&str] = &["lang", "format", "connect_timeout", "inspect"];
 const TARGET_KEYS: &[&str] = &[
     "url",
     "password",
@@ -22,6 +23,7 @@ const TARGET_KEYS: &[&str] = &[
     "connect_timeout",
     "description",
     "tags",
+    "inspect",
 ];
 const TLS_KEYS: &[&str] = &["mode", "ca_file"];
 const TLS_MODES: &[(&str, TlsMode)] = &[
@@ -123,6 +125,10 @@ fn read_defaults(m: &Map<'_>) -> Defaults {
             .and_then(|i| i.one_of(FORMATS))
             .map(str::to_string),
         connect_timeout: m.optional("connect_timeout"),
+        inspect: m
+            .mapping("inspect", INSPECT_KEYS)
+            .map(|i| read_inspect(&i))
+            .unwrap_or_default(),
     }
 }
 
@@ -137,6 +143,10 @@ fn target(name: &str, item: &Item<'_>, defaults: &Defaults) -> Option<TargetEntr
     let timeout: Option<Duration> = m.optional("connect_timeout");
     let description: Option<String> = m.optional("description");
     let tags: Vec<String> = m.optional("tags").unwrap_or_default();
+    let inspect = m
+        .mapping("inspect", INSPECT_KEYS)
+        .map(|i| read_inspect(&i))
+        .unwrap_or_default();
     let (url_item, url_text) = (url_item?, url_text?);
 
     let mut target = match Target::from_url(Some(name), &url_text) {
@@ -172,6 +182,7 @@ fn target(name: &str, item: &Item<'_>, defaults: &Defaults) -> Option<TargetEntr
         target,
         description,
         tags,
+        inspect,
     })
 }
 
