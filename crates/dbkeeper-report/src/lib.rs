@@ -3,6 +3,7 @@
 //! decides how it looks.
 
 pub mod facts;
+pub mod inspect;
 pub mod msg;
 pub mod table;
 pub mod units;
