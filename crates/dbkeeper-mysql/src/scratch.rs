@@ -348,6 +348,9 @@ fn init_data_dir(
         .arg("--skip-test-db")
         .arg("--skip-name-resolve")
         .arg(format!("--extra-file={}", extra.display()))
+        // A private temporary directory: with the shared /tmp, parallel initialisations collide
+        // on temporary table names ("Could not remove temporary table … Unknown table").
+        .arg(format!("--tmpdir={}", dir.path().display()))
         .arg(REDO_LOG_SIZE)
         // Initialisation writes a few MB of system tables; if the machine crashes meanwhile
         // the directory is thrown away anyway, so skip the syncs (this halves its system time).
@@ -451,6 +454,14 @@ fn server_command(
     // --no-defaults must come first: the system's /etc/mysql files describe the system server.
     cmd.arg("--no-defaults")
         .arg(format!("--datadir={}", layout.data_dir.display()))
+        .arg(format!(
+            "--tmpdir={}",
+            layout
+                .data_dir
+                .parent()
+                .unwrap_or(layout.data_dir)
+                .display()
+        ))
         .arg(format!("--port={port}"))
         .arg("--bind-address=127.0.0.1")
         .arg(format!("--socket={}", layout.socket.display()))
