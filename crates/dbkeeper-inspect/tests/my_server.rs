@@ -469,9 +469,11 @@ async fn rates_come_from_the_change_between_snapshots() {
         assert!(why.contains("plain"), "{why}");
     }
 
-    // FLUSH STATUS resets the counters: the period starts there, and says so.
+    // FLUSH STATUS resets the counters: the period starts there, and says so. The pauses make
+    // the flush visible in whole seconds however fast the steps before it ran.
+    tokio::time::sleep(Duration::from_millis(3000)).await;
     my_sql(&engine, "FLUSH STATUS").await;
-    tokio::time::sleep(Duration::from_millis(6000)).await;
+    tokio::time::sleep(Duration::from_millis(3000)).await;
     let r4 = run(&engine, &target, &["MY-LCK-003"], &[], Some(&l)).await;
     assert!(r4.stats.as_ref().expect("s").reset, "{:?}", r4.stats);
     // A restart since the previous snapshot (recorded with a longer uptime).

@@ -9,6 +9,9 @@
 //! directory on the next start (see `dbkeeper_core::scratch`).
 //!
 //! As root, the server runs as the `mysql` OS user, which owns the scratch directory.
+//!
+//! [`ScratchMysql::start_from`] starts a server on a data directory that a physical restore
+//! prepared, instead of a fresh one.
 
 use std::fmt;
 use std::io::Read;
@@ -27,6 +30,10 @@ use dbkeeper_core::{Error, ErrorKind, Result, Text};
 use nix::sys::signal::Signal;
 
 use crate::{msg, quote_string};
+
+mod from;
+
+pub use from::SCRATCH_ADMIN;
 
 /// Where the server packages put their programs, searched before `PATH`.
 const SEARCH_DIRS: &[&str] = &[
@@ -77,6 +84,10 @@ impl fmt::Debug for ScratchOptions {
 pub struct ScratchMysql {
     // Fields drop in declaration order: the server stops before its directory is removed.
     server: ServerProcess,
+    /// A data directory the instance took over where it was (on another file system than the
+    /// scratch directory); only held, to be removed when the instance is dropped.
+    #[allow(dead_code)]
+    moved_data: Option<from::OwnedDir>,
     target: Target,
     port: u16,
     data_dir: PathBuf,
@@ -123,11 +134,13 @@ impl ScratchMysql {
         };
         let layout = Layout {
             data_dir: &data_dir,
+            tmp_dir: tmp_dir(&dir, run_as.as_ref())?,
             socket: dir.path().join("mysqld.sock"),
             pid_file: dir.path().join("mysqld.pid"),
             error_log: dir.path().join("mysqld.err"),
             tls: tls.as_ref(),
             settings: &opts.settings,
+            init_file: None,
         };
         let (server, port) = start_server(&programs, &layout, run_as.as_ref())?;
         tracing::debug!(
@@ -138,21 +151,8 @@ impl ScratchMysql {
         );
         Ok(ScratchMysql {
             server,
-            target: Target {
-                name: format!("scratch-mysql-{port}"),
-                engine: EngineKind::Mysql,
-                host: "127.0.0.1".into(),
-                port,
-                socket: None,
-                user: "root".into(),
-                database: None,
-                tls: Tls {
-                    mode: TlsMode::Prefer,
-                    ca_file: None,
-                },
-                password,
-                connect_timeout: Duration::from_secs(10),
-            },
+            moved_data: None,
+            target: scratch_target(port, "root", password),
             port,
             socket: layout.socket,
             error_log: layout.error_log,
@@ -207,6 +207,31 @@ impl ScratchInstance for ScratchMysql {
 
     fn pid(&self) -> u32 {
         self.server.pid()
+    }
+}
+
+/// The instance's own temporary directory, owned by the server's OS user.
+fn tmp_dir(dir: &ScratchDir, run_as: Option<&RunAs>) -> Result<PathBuf> {
+    dir.subdir("tmp", run_as)
+        .map_err(|e| dir_error(&dir.path().join("tmp"), e))
+}
+
+/// How to reach a scratch server: loopback TCP, TLS if it has it.
+fn scratch_target(port: u16, user: &str, password: Option<SecretRef>) -> Target {
+    Target {
+        name: format!("scratch-mysql-{port}"),
+        engine: EngineKind::Mysql,
+        host: "127.0.0.1".into(),
+        port,
+        socket: None,
+        user: user.into(),
+        database: None,
+        tls: Tls {
+            mode: TlsMode::Prefer,
+            ca_file: None,
+        },
+        password,
+        connect_timeout: Duration::from_secs(10),
     }
 }
 
@@ -340,17 +365,16 @@ fn init_data_dir(
 ) -> Result<()> {
     let extra = dir.path().join("init.sql");
     write_private(&extra, init_sql(password).as_bytes(), run_as)?;
+    let tmp = tmp_dir(dir, run_as)?;
     let mut cmd = command(&programs.install_db, run_as);
     // --no-defaults must come first: the system's /etc/mysql files describe the system server.
     cmd.arg("--no-defaults")
         .arg(format!("--datadir={}", data_dir.display()))
+        .arg(format!("--tmpdir={}", tmp.display()))
         .arg("--auth-root-authentication-method=normal")
         .arg("--skip-test-db")
         .arg("--skip-name-resolve")
         .arg(format!("--extra-file={}", extra.display()))
-        // A private temporary directory: with the shared /tmp, parallel initialisations collide
-        // on temporary table names ("Could not remove temporary table … Unknown table").
-        .arg(format!("--tmpdir={}", dir.path().display()))
         .arg(REDO_LOG_SIZE)
         // Initialisation writes a few MB of system tables; if the machine crashes meanwhile
         // the directory is thrown away anyway, so skip the syncs (this halves its system time).
@@ -388,11 +412,15 @@ fn init_data_dir(
 /// Where one server keeps its files.
 struct Layout<'a> {
     data_dir: &'a Path,
+    /// Its temporary files, private to the instance (a shared /tmp may be cleaned under it).
+    tmp_dir: PathBuf,
     socket: PathBuf,
     pid_file: PathBuf,
     error_log: PathBuf,
     tls: Option<&'a (PathBuf, PathBuf)>,
     settings: &'a [(String, String)],
+    /// SQL the server runs as it starts (an administrator for a restored data directory).
+    init_file: Option<PathBuf>,
 }
 
 fn start_server(
@@ -454,14 +482,7 @@ fn server_command(
     // --no-defaults must come first: the system's /etc/mysql files describe the system server.
     cmd.arg("--no-defaults")
         .arg(format!("--datadir={}", layout.data_dir.display()))
-        .arg(format!(
-            "--tmpdir={}",
-            layout
-                .data_dir
-                .parent()
-                .unwrap_or(layout.data_dir)
-                .display()
-        ))
+        .arg(format!("--tmpdir={}", layout.tmp_dir.display()))
         .arg(format!("--port={port}"))
         .arg("--bind-address=127.0.0.1")
         .arg(format!("--socket={}", layout.socket.display()))
@@ -485,6 +506,9 @@ fn server_command(
     if let Some((cert, key)) = layout.tls {
         cmd.arg(format!("--ssl-cert={}", cert.display()))
             .arg(format!("--ssl-key={}", key.display()));
+    }
+    if let Some(init) = &layout.init_file {
+        cmd.arg(format!("--init-file={}", init.display()));
     }
     if run_as.is_none() && nix::unistd::geteuid().is_root() {
         cmd.arg("--user=root");

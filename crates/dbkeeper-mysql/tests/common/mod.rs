@@ -87,3 +87,11 @@ pub fn make_certs(dir: &Path, name: &str) -> (PathBuf, PathBuf, PathBuf) {
     std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
     (ca_path, cert_path, key_path)
 }
+
+pub mod compare;
+pub mod objects;
+
+/// The hard fixture's SQL file.
+pub fn hard_fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hard.sql")
+}

@@ -193,16 +193,15 @@ pub(crate) fn snapshot(
             fs.total_bytes.saturating_sub(fs.free_bytes) as f64,
         );
     }
-    // FLUSH STATUS resets the counters: Uptime_since_flush_status below Uptime says when.
+    // FLUSH STATUS resets the counters: Uptime_since_flush_status below Uptime says when. Both
+    // are whole seconds read at the same moment, so a gap of two or more is a flush, not rounding.
     let uptime = base.facts.uptime_seconds;
     let since_flush = base
         .status
         .get("Uptime_since_flush_status")
         .and_then(|v| v.trim().parse::<i64>().ok());
     let stats_reset = match (uptime, since_flush) {
-        (Some(u), Some(f)) if (f as f64) + 5.0 < u as f64 => {
-            Some(now - chrono::Duration::seconds(f))
-        }
+        (Some(u), Some(f)) if f + 1 < u as i64 => Some(now - chrono::Duration::seconds(f)),
         _ => None,
     };
     Snapshot {
