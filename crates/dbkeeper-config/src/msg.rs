@@ -295,6 +295,14 @@ dbkeeper_core::catalogue! {
         en: "add `recipients: [age1…]` or `passphrase: {env: VAR}`",
         zh: "请添加 `recipients: [age1…]` 或 `passphrase: {env: VAR}`"
     }
+    ENCRYPTION_BOTH = "config.encryption_both" {
+        en: "`{key}` names both recipients and a passphrase; age encrypts to one or the other",
+        zh: "`{key}` 同时指定了 recipients 和口令；age 只能二选一"
+    }
+    ENCRYPTION_BOTH_HINT = "config.encryption_both_hint" {
+        en: "keep `recipients:` (recommended: the database host then needs only public keys) or `passphrase:`, not both",
+        zh: "请只保留 `recipients:`（推荐：数据库主机只需公钥）或 `passphrase:` 其中之一"
+    }
     REPO_UNENCRYPTED = "config.repo_unencrypted" {
         en: "offsite repository `{repo}` would store backups unencrypted",
         zh: "异地仓库 `{repo}` 将以明文保存备份"

@@ -30,10 +30,7 @@ pub trait Engine: Send + Sync {
         &self,
         req: &LogicalRequest,
         sink: &dyn ObjectSink,
-    ) -> Result<DumpContents> {
-        let _ = (req, sink);
-        Err(not_yet("backup_logical"))
-    }
+    ) -> Result<DumpContents>;
 
     /// Loads a logical backup: schema first, data in parallel, then indexes, constraints and
     /// triggers (so triggers do not fire on restored rows). Refuses a database that holds tables
@@ -43,19 +40,7 @@ pub trait Engine: Send + Sync {
         req: &RestoreRequest,
         contents: &DumpContents,
         source: &dyn ObjectSource,
-    ) -> Result<RestoreReport> {
-        let _ = (req, contents, source);
-        Err(not_yet("restore_logical"))
-    }
-}
-
-// Engines gain these capabilities one change at a time (the engine crates are being extended in
-// parallel); until an engine implements one, it says so instead of pretending.
-fn not_yet(what: &str) -> crate::Error {
-    crate::Error::new(
-        crate::ErrorKind::Internal,
-        crate::Text::verbatim(format!("{what} is not implemented for this engine yet")),
-    )
+    ) -> Result<RestoreReport>;
 }
 
 /// One result row: column name → value, in column order.

@@ -111,6 +111,28 @@ const MIGRATIONS: &[&str] = &[
         sent_at TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS notifications_run ON notifications(playbook_run_id);",
+    // 4: backups written (one row per repository that holds one); the repository stays the
+    // truth, this is what inspections and reports read without opening every repository.
+    "CREATE TABLE IF NOT EXISTS backups (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER,
+        backup_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        repo TEXT NOT NULL,
+        repo_url TEXT NOT NULL,
+        offsite INTEGER NOT NULL,
+        encrypted INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        engine TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT NOT NULL,
+        plain_bytes INTEGER NOT NULL,
+        stored_bytes INTEGER NOT NULL,
+        tables_count INTEGER NOT NULL,
+        rows_count INTEGER NOT NULL,
+        manifest_sha256 TEXT
+    );
+    CREATE INDEX IF NOT EXISTS backups_target ON backups(target, ended_at);",
 ];
 
 pub struct Ledger {
@@ -513,6 +535,102 @@ pub struct SlotClaim {
     pub claimed_at: String,
 }
 
+/// A backup as the ledger records it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct BackupRecord {
+    pub run_id: Option<i64>,
+    pub backup_id: String,
+    pub target: String,
+    pub repo: String,
+    /// Redacted: no credentials.
+    pub repo_url: String,
+    pub offsite: bool,
+    pub encrypted: bool,
+    /// `logical` or `physical`.
+    pub kind: String,
+    pub engine: String,
+    pub started_at: String,
+    pub ended_at: String,
+    pub plain_bytes: u64,
+    pub stored_bytes: u64,
+    pub tables: u64,
+    pub rows: u64,
+    pub manifest_sha256: Option<String>,
+}
+
+/// Backups written.
+impl Ledger {
+    pub fn add_backup(&self, b: &BackupRecord) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO backups (run_id, backup_id, target, repo, repo_url, offsite, encrypted,
+                     kind, engine, started_at, ended_at, plain_bytes, stored_bytes, tables_count,
+                     rows_count, manifest_sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                params![
+                    b.run_id,
+                    b.backup_id,
+                    b.target,
+                    b.repo,
+                    b.repo_url,
+                    b.offsite,
+                    b.encrypted,
+                    b.kind,
+                    b.engine,
+                    b.started_at,
+                    b.ended_at,
+                    b.plain_bytes as i64,
+                    b.stored_bytes as i64,
+                    b.tables as i64,
+                    b.rows as i64,
+                    b.manifest_sha256,
+                ],
+            )
+            .map_err(|e| ledger_err(&self.path, e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The newest backup of `target` in each repository.
+    pub fn latest_backups(&self, target: &str) -> Result<Vec<BackupRecord>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT run_id, backup_id, target, repo, repo_url, offsite, encrypted, kind, engine,
+                        started_at, ended_at, plain_bytes, stored_bytes, tables_count, rows_count,
+                        manifest_sha256
+                 FROM backups b
+                 WHERE target = ?1 AND ended_at = (SELECT max(ended_at) FROM backups
+                                                   WHERE target = b.target AND repo = b.repo)
+                 ORDER BY repo",
+            )
+            .map_err(|e| ledger_err(&self.path, e))?;
+        let rows = stmt
+            .query_map(params![target], |r| {
+                Ok(BackupRecord {
+                    run_id: r.get(0)?,
+                    backup_id: r.get(1)?,
+                    target: r.get(2)?,
+                    repo: r.get(3)?,
+                    repo_url: r.get(4)?,
+                    offsite: r.get(5)?,
+                    encrypted: r.get(6)?,
+                    kind: r.get(7)?,
+                    engine: r.get(8)?,
+                    started_at: r.get(9)?,
+                    ended_at: r.get(10)?,
+                    plain_bytes: r.get::<_, i64>(11)? as u64,
+                    stored_bytes: r.get::<_, i64>(12)? as u64,
+                    tables: r.get::<_, i64>(13)? as u64,
+                    rows: r.get::<_, i64>(14)? as u64,
+                    manifest_sha256: r.get(15)?,
+                })
+            })
+            .map_err(|e| ledger_err(&self.path, e))?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| ledger_err(&self.path, e))
+    }
+}
+
 /// Playbooks: runs, steps, schedule slots and notifications.
 impl Ledger {
     pub fn begin_playbook_run(&self, r: &NewPlaybookRun) -> Result<i64> {
@@ -877,6 +995,35 @@ mod tests {
         l.add_inspection_findings(second, "pg", std::slice::from_ref(&f))
             .expect("findings");
         assert_eq!(l.inspection_findings(second).expect("read"), vec![f]);
+    }
+
+    #[test]
+    fn keeps_the_newest_backup_per_repository() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let l = Ledger::open(&dir.path().join("ledger.sqlite")).expect("open");
+        let b = |id: &str, repo: &str, ended: &str| BackupRecord {
+            backup_id: id.into(),
+            target: "prod".into(),
+            repo: repo.into(),
+            kind: "logical".into(),
+            ended_at: ended.into(),
+            ..BackupRecord::default()
+        };
+        l.add_backup(&b("a", "local", "2026-11-01T00:00:00Z"))
+            .expect("add");
+        l.add_backup(&b("b", "local", "2026-11-02T00:00:00Z"))
+            .expect("add");
+        l.add_backup(&b("c", "offsite", "2026-11-01T12:00:00Z"))
+            .expect("add");
+        let mut other = b("d", "local", "2026-11-03T00:00:00Z");
+        other.target = "other".into();
+        l.add_backup(&other).expect("add");
+        let latest = l.latest_backups("prod").expect("read");
+        let ids: Vec<_> = latest
+            .iter()
+            .map(|r| (r.repo.as_str(), r.backup_id.as_str()))
+            .collect();
+        assert_eq!(ids, vec![("local", "b"), ("offsite", "c")]);
     }
 
     #[test]

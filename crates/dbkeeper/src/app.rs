@@ -193,9 +193,14 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> u8 {
 async fn dispatch(ctx: &Ctx, command: Command) -> Result<u8, Error> {
     match command {
         Command::Targets(c) => commands::targets::run(ctx, c).await,
+        Command::Inspect(a) => commands::inspect::run(ctx, a).await,
         Command::Audit(c) => commands::audit::run(ctx, c),
         Command::Validate { files } => commands::playbooks::validate(ctx, &files),
         Command::Schedule(c) => commands::playbooks::schedule(ctx, c),
+        Command::Backup(a) => commands::backup::backup(ctx, a).await,
+        Command::Restore(a) => commands::backup::restore(ctx, a).await,
+        Command::Backups(c) => commands::backup::backups::run(ctx, c).await,
+        Command::Keygen { out } => commands::backup::keygen(ctx, &out),
         Command::Demo(a) => commands::demo::run(ctx, a).await,
     }
 }
@@ -207,8 +212,23 @@ fn describe(cli: &Cli, args: &[OsString]) -> (String, Vec<String>) {
     let name = match &cli.command {
         Command::Targets(crate::cli::TargetsCommand::List) => "targets list",
         Command::Targets(crate::cli::TargetsCommand::Check { .. }) => "targets check",
+        Command::Inspect(_) => "inspect",
         Command::Audit(crate::cli::AuditCommand::Show { .. }) => "audit show",
         Command::Audit(crate::cli::AuditCommand::Verify) => "audit verify",
+        Command::Backup(_) => "backup",
+        Command::Restore(_) => "restore",
+        Command::Backups(c) => {
+            use crate::cli::BackupsCommand as B;
+            match c {
+                B::List { .. } => "backups list",
+                B::Show { .. } => "backups show",
+                B::Check { .. } => "backups check",
+                B::Prune { .. } => "backups prune",
+                B::Pin { .. } => "backups pin",
+                B::Unpin { .. } => "backups unpin",
+            }
+        }
+        Command::Keygen { .. } => "keygen",
         Command::Demo(_) => "demo",
         Command::Validate { .. } => "validate",
         Command::Schedule(crate::cli::ScheduleCommand::List { .. }) => "schedule list",

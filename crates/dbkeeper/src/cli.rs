@@ -64,6 +64,10 @@ pub enum Command {
     #[command(subcommand)]
     Targets(TargetsCommand),
 
+    /// Inspect servers (巡检): a catalogue of checks, a verdict, reports and exit codes for monitors
+    #[command(after_help = INSPECT_HELP)]
+    Inspect(InspectArgs),
+
     /// The tamper-evident audit log
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -81,6 +85,31 @@ pub enum Command {
     /// When each scheduled job runs next
     #[command(subcommand)]
     Schedule(ScheduleCommand),
+
+    /// Back a target up into one or more repositories (zstd + age, manifest last)
+    #[command(after_help = BACKUP_HELP)]
+    Backup(BackupArgs),
+
+    /// Restore a backup into a server (logical) or an empty data directory (physical)
+    #[command(after_help = RESTORE_HELP)]
+    Restore(RestoreArgs),
+
+    /// List, show, check, prune and pin the backups of the repositories
+    #[command(subcommand)]
+    Backups(BackupsCommand),
+
+    /// Create an age identity for encrypting backups; prints its public recipient
+    #[command(
+        after_help = "The file holds the private key (mode 0600): keep it off the database host and put only
+the printed recipient (age1…) into the config's repos:. Restores and drills need the file.
+Example:
+  dbkeeper keygen --out ~/.config/dbkeeper/backup.key"
+    )]
+    Keygen {
+        /// Where to write the identity; refused if it exists
+        #[arg(long, value_name = "KEYFILE")]
+        out: PathBuf,
+    },
 
     /// A tour on a scratch PostgreSQL with sample data; needs no setup and leaves nothing behind
     Demo(DemoArgs),
@@ -131,9 +160,276 @@ pub enum AuditCommand {
     Verify,
 }
 
+const INSPECT_HELP: &str = "\
+Exit codes: 0 every check ok, 1 warnings, 2 something critical, 3 could not inspect (the report
+and the Prometheus file still say so); with several targets, the worst. 64 a usage error (an
+unknown check id or profile), 73 a report file that cannot be written, 78 a config error.
+
+Examples:
+  dbkeeper inspect prod-pg                              every check, a table grouped by severity
+  dbkeeper inspect                                      every target of the config
+  dbkeeper inspect prod-pg --report daily.html          and a report for people (.html, .md, .json)
+  dbkeeper --lang zh-CN inspect prod-pg --report 巡检报告.md
+  dbkeeper inspect prod-my --profile djbh3              等保 2.0 level 3, a verdict per clause
+  dbkeeper inspect prod-pg --only PG-IDX-001,vacuum --skip PG-VAC-003
+  dbkeeper inspect postgres://dbkeeper@127.0.0.1/hospital --format json
+  dbkeeper -q inspect --prom-out /var/lib/node_exporter/textfile/dbkeeper.prom
+  dbkeeper inspect prod-pg --nagios                     one status line for Nagios / Icinga
+  dbkeeper inspect --list --profile djbh3 --engine mysql
+Thresholds per target: `inspect:` in dbkeeper.yaml (docs/inspect.md).";
+
+/// `dbkeeper inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Target names or URLs; every configured target when none is given
+    pub targets: Vec<String>,
+
+    /// Run only these checks or groups (comma-separated, repeatable): PG-IDX-001,security
+    #[arg(long, value_name = "IDS")]
+    pub only: Vec<String>,
+
+    /// Do not run these checks or groups (comma-separated, repeatable)
+    #[arg(long, value_name = "IDS")]
+    pub skip: Vec<String>,
+
+    /// default (every check), djbh3 (等保 2.0 level 3 baseline) or quick (for monitors)
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Also write a report for people; the extension picks the format: .html, .md or .json.
+    /// With several targets, one file each (`-TARGET` before the extension)
+    #[arg(long, value_name = "FILE", conflicts_with = "list")]
+    pub report: Option<PathBuf>,
+
+    /// Write the results as a Prometheus text file (node_exporter's textfile collector),
+    /// replaced atomically
+    #[arg(long, value_name = "FILE", conflicts_with = "list")]
+    pub prom_out: Option<PathBuf>,
+
+    /// Print one Nagios-style status line per target instead of the table
+    #[arg(long, conflicts_with = "list")]
+    pub nagios: bool,
+
+    /// List the checks without connecting (narrowed by --profile, --only, --skip)
+    #[arg(long)]
+    pub list: bool,
+
+    /// With --list: only this engine family's checks
+    #[arg(long, value_enum, requires = "list")]
+    pub engine: Option<EngineArg>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    Postgres,
+    Mysql,
+}
+
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Keep the scratch server running until Enter is pressed (to explore it with psql)
     #[arg(long)]
     pub pause: bool,
+}
+
+const BACKUP_HELP: &str = "\
+The dump is streamed once — zstd, then age to each repository's recipients — into every
+repository named, and each gets its manifest last: a backup without one is incomplete and is
+never restored. A second backup of the same target waits for nobody: it fails with exit 75 and
+names the running one.
+
+Exit codes: 0 complete in every repository, 2 failed or not complete everywhere, 64 usage,
+69 server or store unavailable, 75 another backup of the target is running, 78 config error.
+
+Examples:
+  dbkeeper backup prod-pg --repo local --repo offsite
+  dbkeeper backup prod-pg --repo local --kind physical
+  dbkeeper backup his-mysql --repo local --jobs 4 --globals
+  dbkeeper backup postgres://postgres@127.0.0.1/hospital --repo file:///var/backups/dbk \\
+      --recipient age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+
+/// `dbkeeper backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The target: a name from the config or a URL
+    pub target: String,
+
+    /// Repositories to write to, all in one pass (names from the config or file:// / s3:// URLs)
+    #[arg(long = "repo", value_name = "REPO", required = true)]
+    pub repos: Vec<String>,
+
+    /// logical (SQL and rows, restorable into any server of the engine) or physical (data files)
+    #[arg(long, value_enum, default_value = "logical")]
+    pub kind: KindArg,
+
+    /// Tables dumped in parallel inside the one snapshot
+    #[arg(long, short = 'j', default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub jobs: u32,
+
+    /// Only these databases (repeatable); default: the target URL's database
+    #[arg(
+        long = "database",
+        value_name = "NAME",
+        conflicts_with = "all_databases"
+    )]
+    pub databases: Vec<String>,
+
+    /// Every database of the server, with the roles / users and grants
+    #[arg(long)]
+    pub all_databases: bool,
+
+    /// Also the roles / users and grants
+    #[arg(long)]
+    pub globals: bool,
+
+    /// Also encrypt to this age public key (age1…), on top of the repository's own recipients
+    #[arg(long = "recipient", value_name = "KEY")]
+    pub recipients: Vec<String>,
+
+    /// File the backups under this name [default: the target's config name; for a URL, one made
+    /// from engine, host, port and database]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// zstd level, 1 (fast) to 19 (small)
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(i32).range(1..=19))]
+    pub zstd_level: i32,
+
+    /// zstd worker threads [default: CPU count]
+    #[arg(long, value_name = "N")]
+    pub zstd_threads: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    Logical,
+    Physical,
+}
+
+const RESTORE_HELP: &str = "\
+Every object's size and SHA-256 are checked against the manifest and the key is tried before
+anything is applied. A logical backup loads into a server: schema, then the tables in parallel,
+then indexes, constraints and triggers; a database that already holds tables is refused unless
+--force. A physical backup is extracted into an empty data directory and made startable
+(PostgreSQL recovers to the backup's end on first start; MariaDB is prepared).
+
+Examples:
+  dbkeeper restore 20261125T013000Z-3f9c --repo local --to staging-pg --identity ~/.config/dbkeeper/backup.key
+  dbkeeper restore latest --target prod-pg --repo offsite --to staging-pg --database hospital_copy
+  dbkeeper restore latest --target prod-pg --repo local --to-dir /var/lib/postgresql/restore";
+
+/// `dbkeeper restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A backup id, or `latest` with --target
+    pub backup: String,
+
+    /// The repository that holds it
+    #[arg(long, value_name = "REPO")]
+    pub repo: String,
+
+    /// With `latest`: whose newest complete backup
+    #[arg(long, value_name = "TARGET")]
+    pub target: Option<String>,
+
+    /// Logical: the server to restore into (a name from the config or a URL)
+    #[arg(
+        long,
+        value_name = "TARGET",
+        required_unless_present = "to_dir",
+        conflicts_with = "to_dir"
+    )]
+    pub to: Option<String>,
+
+    /// Physical: the empty (or new) data directory to restore into
+    #[arg(long, value_name = "DIR")]
+    pub to_dir: Option<PathBuf>,
+
+    /// The database to restore into [default: the --to URL's database when the backup holds
+    /// one database; otherwise the original names]
+    #[arg(long, value_name = "NAME")]
+    pub database: Option<String>,
+
+    /// Only this database of a backup that holds several
+    #[arg(long, value_name = "NAME")]
+    pub from_database: Option<String>,
+
+    /// The age identity file that decrypts the backup [default: the repository's `identity` in the config]
+    #[arg(long, value_name = "KEYFILE")]
+    pub identity: Option<PathBuf>,
+
+    /// Tables loaded in parallel
+    #[arg(long, short = 'j', default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub jobs: u32,
+
+    /// Also restore roles / users and grants, when the backup has them
+    #[arg(long)]
+    pub globals: bool,
+
+    /// Replace the tables of a database that already holds some
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupsCommand {
+    /// Backups in the repositories: complete or not, size, ratio, duration, rows, encryption
+    #[command(
+        after_help = "Examples:\n  dbkeeper backups list                       every repository of the config\n  dbkeeper backups list --repo offsite --target prod-pg --format json"
+    )]
+    List {
+        /// Repositories [default: every repository of the config]
+        #[arg(long = "repo", value_name = "REPO")]
+        repos: Vec<String>,
+        /// Only this target's backups
+        #[arg(long, value_name = "TARGET")]
+        target: Option<String>,
+    },
+    /// One backup's manifest: objects, tables and row counts, consistent point, keys
+    Show {
+        /// The backup id
+        id: String,
+        /// The repository that holds it [default: the first of the config that does]
+        #[arg(long, value_name = "REPO")]
+        repo: Option<String>,
+    },
+    /// Find missing, truncated, altered and orphaned objects and incomplete backups
+    #[command(
+        after_help = "Exit 0 clean, 2 damage found (named object by object).\nExamples:\n  dbkeeper backups check --repo offsite\n  dbkeeper backups check --repo local --read-data    re-hash every object"
+    )]
+    Check {
+        /// Repositories [default: every repository of the config]
+        #[arg(long = "repo", value_name = "REPO")]
+        repos: Vec<String>,
+        /// Re-read and re-hash every object, not only sizes
+        #[arg(long)]
+        read_data: bool,
+    },
+    /// Apply the retention policy: what goes and why; pinned and newest backups always stay
+    #[command(
+        after_help = "Examples:\n  dbkeeper backups prune --repo local --dry-run\n  dbkeeper backups prune                          every repository, each with its own policy"
+    )]
+    Prune {
+        /// Repositories [default: every repository of the config]
+        #[arg(long = "repo", value_name = "REPO")]
+        repos: Vec<String>,
+        /// Only this target's backups
+        #[arg(long, value_name = "TARGET")]
+        target: Option<String>,
+        /// Say what would go, delete nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Put a backup on legal hold: never pruned, never deleted
+    Pin {
+        id: String,
+        #[arg(long, value_name = "REPO")]
+        repo: String,
+    },
+    /// Lift a legal hold
+    Unpin {
+        id: String,
+        #[arg(long, value_name = "REPO")]
+        repo: String,
+    },
 }

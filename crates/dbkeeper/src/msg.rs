@@ -65,36 +65,92 @@ dbkeeper_core::catalogue! {
         zh: "dbkeeper 演示：在临时 PostgreSQL 实例上加载省级互联网医院监管平台的示例数据"
     }
     DEMO_STEP_START = "cli.demo_step_start" {
-        en: "[1/4] starting a scratch PostgreSQL from the installed server binaries …",
-        zh: "[1/4] 正在用已安装的服务器程序启动临时 PostgreSQL 实例 …"
+        en: "[1/5] starting a scratch PostgreSQL from the installed server binaries …",
+        zh: "[1/5] 正在用已安装的服务器程序启动临时 PostgreSQL 实例 …"
     }
     DEMO_STARTED = "cli.demo_started" {
         en: "      running on {address}, data in {dir}",
         zh: "      已在 {address} 运行，数据目录 {dir}"
     }
     DEMO_STEP_SAMPLE = "cli.demo_step_sample" {
-        en: "[2/4] loading the sample (hospitals, doctors, nurses, patients, consultations, prescriptions) …",
-        zh: "[2/4] 正在加载示例数据（医院、医生、护士、患者、问诊、处方）…"
+        en: "[2/5] loading the sample (hospitals, doctors, nurses, patients, consultations, prescriptions) …",
+        zh: "[2/5] 正在加载示例数据（医院、医生、护士、患者、问诊、处方）…"
     }
     DEMO_TABLE_ROWS = "cli.demo_table_rows" {
         en: "      {table}: {rows} rows",
         zh: "      {table}：{rows} 行"
     }
     DEMO_STEP_CHECK = "cli.demo_step_check" {
-        en: "[3/4] dbkeeper targets check demo",
-        zh: "[3/4] dbkeeper targets check demo"
+        en: "[3/5] dbkeeper targets check demo",
+        zh: "[3/5] dbkeeper targets check demo"
     }
     DEMO_PAUSE = "cli.demo_pause" {
         en: "the scratch server stays up for you: psql {url} — press Enter to tear it down",
         zh: "临时实例保持运行：psql {url} —— 按回车键将其销毁"
     }
     DEMO_STEP_TEARDOWN = "cli.demo_step_teardown" {
-        en: "[4/4] tearing down the scratch server …",
-        zh: "[4/4] 正在销毁临时实例 …"
+        en: "[5/5] tearing down the scratch server …",
+        zh: "[5/5] 正在销毁临时实例 …"
     }
     DEMO_LEFTOVER = "cli.demo_leftover" {
         en: "the scratch server was not fully torn down",
         zh: "临时实例未能完全销毁"
+    }
+    DEMO_STEP_INSPECT = "cli.demo_step_inspect" {
+        en: "[4/5] dbkeeper inspect demo: the whole check catalogue …",
+        zh: "[4/5] dbkeeper inspect demo：运行全部巡检项 …"
+    }
+    DEMO_INSPECT_NOTE = "cli.demo_inspect_note" {
+        en: "      the scratch server runs with fsync and full_page_writes off for speed; the inspection rightly calls that critical",
+        zh: "      临时实例为了速度关闭了 fsync 和 full_page_writes，巡检正确地将其判为严重问题"
+    }
+    DEMO_REPORT = "cli.demo_report" {
+        en: "      the HTML report to hand to the customer: {path}",
+        zh: "      可交付客户的 HTML 巡检报告：{path}"
+    }
+    REPORTS_DIR = "cli.reports_dir" {
+        en: "cannot create the reports directory `{path}`",
+        zh: "无法创建报告目录 `{path}`"
+    }
+    REPORTS_DIR_HINT = "cli.reports_dir_hint" {
+        en: "check that the state directory is writable (--state-dir or DBKEEPER_STATE_DIR)",
+        zh: "请确认状态目录可写（--state-dir 或 DBKEEPER_STATE_DIR）"
+    }
+    INSPECTING = "cli.inspecting" {
+        en: "inspecting {target} ({address}) …",
+        zh: "正在巡检 {target}（{address}）…"
+    }
+    INSPECT_LIST_HEADING = "cli.inspect_list_heading" {
+        en: "{engine}: {count} checks",
+        zh: "{engine}：共 {count} 项检查"
+    }
+    REPORT_WRITTEN = "cli.report_written" {
+        en: "report written: {path}",
+        zh: "巡检报告已写入：{path}"
+    }
+    REPORT_FORMAT = "cli.report_format" {
+        en: "cannot tell the report format from the file name `{path}`",
+        zh: "无法从文件名 `{path}` 判断报告格式"
+    }
+    REPORT_FORMAT_HINT = "cli.report_format_hint" {
+        en: "end the file name in .html (for people), .md (Markdown) or .json (for programs)",
+        zh: "请以 .html（供人阅读）、.md（Markdown）或 .json（供程序处理）结尾命名文件"
+    }
+    OUTPUT_NO_DIR = "cli.output_no_dir" {
+        en: "cannot write `{path}`: the directory `{dir}` does not exist",
+        zh: "无法写入 `{path}`：目录 `{dir}` 不存在"
+    }
+    OUTPUT_NO_DIR_HINT = "cli.output_no_dir_hint" {
+        en: "create the directory first (mkdir -p {dir}) or give a path in an existing directory",
+        zh: "请先创建该目录（mkdir -p {dir}），或改用已存在目录中的路径"
+    }
+    REPORT_WRITE = "cli.report_write" {
+        en: "cannot write the report `{path}`",
+        zh: "无法写入巡检报告 `{path}`"
+    }
+    REPORT_WRITE_HINT = "cli.report_write_hint" {
+        en: "check that the directory is writable by this user and the disk has space, or give another --report path",
+        zh: "请确认当前用户对该目录有写权限且磁盘有剩余空间，或用 --report 指定其他路径"
     }
     DEMO_DONE = "cli.demo_done" {
         en: "demo finished in {seconds}s: server stopped, its directory removed, no process left. The run is in the ledger and the audit log under {state} (try: dbkeeper audit show)",

@@ -129,6 +129,7 @@ pub fn resolve_repo(config: Option<&Config>, name_or_url: &str) -> Result<RepoEn
             url: name_or_url.to_string(),
             recipients: Vec::new(),
             passphrase: None,
+            identity: None,
             allow_unencrypted: false,
             retention: Retention::default(),
         });

@@ -106,8 +106,11 @@ pub struct RepoEntry {
     pub url: String,
     /// age public keys (`age1…`) backups are encrypted to.
     pub recipients: Vec<String>,
-    /// A passphrase (scrypt) instead of, or as well as, recipients.
+    /// A passphrase (scrypt) instead of recipients.
     pub passphrase: Option<SecretRef>,
+    /// The age identity file (`AGE-SECRET-KEY-1…`, mode 0600) that restores and drills on this
+    /// host decrypt with; backup hosts need only the public recipients.
+    pub identity: Option<PathBuf>,
     /// Said in words: clear text on an offsite repository is intended.
     pub allow_unencrypted: bool,
     pub retention: Retention,
@@ -303,6 +306,9 @@ impl Config {
         }
         for r in &mut self.repos {
             anchor_secret(&mut r.passphrase);
+            if let Some(p) = &mut r.identity {
+                anchor(p);
+            }
         }
         for c in &mut self.channels {
             anchor_secret(&mut c.url);

@@ -9,7 +9,7 @@ use crate::msg;
 use crate::yaml::{Item, Map};
 
 const REPO_KEYS: &[&str] = &["url", "encryption", "retention", "allow_unencrypted"];
-const ENCRYPTION_KEYS: &[&str] = &["recipients", "passphrase"];
+const ENCRYPTION_KEYS: &[&str] = &["recipients", "passphrase", "identity"];
 const RETENTION_KEYS: &[&str] = &[
     "keep_last",
     "keep_hourly",
@@ -30,6 +30,7 @@ pub(super) fn repo(name: &str, item: &Item<'_>) -> Option<RepoEntry> {
         .unwrap_or_default();
     let mut recipients = Vec::new();
     let mut passphrase = None;
+    let mut identity = None;
     let encryption = m.mapping("encryption", ENCRYPTION_KEYS);
     if let Some(enc) = &encryption {
         let listed = enc.get("recipients").and_then(|i| i.list());
@@ -42,6 +43,14 @@ pub(super) fn repo(name: &str, item: &Item<'_>) -> Option<RepoEntry> {
             .filter_map(recipient)
             .collect();
         passphrase = enc.optional::<SecretRef>("passphrase");
+        identity = enc.optional::<std::path::PathBuf>("identity");
+        // age encrypts to public keys or to a passphrase, not both in one file.
+        if !recipients.is_empty() && passphrase.is_some() {
+            enc.error(
+                Text::new(msg::ENCRYPTION_BOTH).arg("key", enc.item().path()),
+                Text::new(msg::ENCRYPTION_BOTH_HINT),
+            );
+        }
         if enc.is_valid() && !wrote_any {
             enc.error(
                 Text::new(msg::ENCRYPTION_EMPTY).arg("key", enc.item().path()),
@@ -62,6 +71,7 @@ pub(super) fn repo(name: &str, item: &Item<'_>) -> Option<RepoEntry> {
         url,
         recipients,
         passphrase,
+        identity,
         allow_unencrypted,
         retention,
     })

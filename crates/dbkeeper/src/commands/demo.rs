@@ -1,19 +1,24 @@
 //! `dbkeeper demo`: the whole loop on a scratch PostgreSQL, with no setup, leaving nothing behind.
 //!
 //! Starts a throwaway server from the installed binaries, loads a synthetic sample of the
-//! regulatory platform's data, shows `targets check` on it, and tears everything down — then
-//! proves that no server process and no directory is left. Later capabilities (inspect, backup,
-//! verify) add their step here.
+//! regulatory platform's data, shows `targets check` and `inspect` on it (the HTML report is
+//! kept under the state directory's `reports/`), and tears everything down — then proves that no
+//! server process and no directory is left. Later capabilities (backup, verify) add their step
+//! here.
 
+use std::path::PathBuf;
 use std::time::Instant;
 
 use dbkeeper_core::scratch::{process_alive, ScratchInstance};
+use dbkeeper_core::target::Target;
 use dbkeeper_core::{Error, ErrorKind, Text};
+use dbkeeper_inspect::{InspectOptions, Report};
 use dbkeeper_postgres::scratch::{ScratchOptions, ScratchPostgres};
 
 use crate::app::Ctx;
 use crate::cli::{DemoArgs, Format};
-use crate::commands::targets;
+use crate::commands::inspect::{self, ReportFormat};
+use crate::commands::{engines, targets};
 use crate::{msg, output};
 
 const SAMPLE_DB: &str = "hospital";
@@ -59,6 +64,18 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<u8, Error> {
         targets::print_facts(ctx, &facts);
     }
 
+    ctx.note(Text::new(msg::DEMO_STEP_INSPECT));
+    let (report, report_path) = inspect_step(ctx, &target).await?;
+    if ctx.format == Format::Table {
+        output::stdout_line(&dbkeeper_report::inspect::table(&report, ctx.lang, None));
+        ctx.note(Text::new(msg::DEMO_INSPECT_NOTE));
+        output::stdout_line(
+            &Text::new(msg::DEMO_REPORT)
+                .arg("path", report_path.display())
+                .render(ctx.lang),
+        );
+    }
+
     if args.pause {
         ctx.note(Text::new(msg::DEMO_PAUSE).arg("url", demo_url(&target)));
         // A detached thread, not a runtime blocking task: on Ctrl-C the runtime must not wait
@@ -88,6 +105,14 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<u8, Error> {
             "duration_ms": started.elapsed().as_millis(),
             "sample": summary.tables,
             "facts": facts,
+            "inspect": {
+                "verdict": report.verdict().map_or("unreachable", |s| s.as_str()),
+                "exit_code": report.exit_code(),
+                "counts": report.counts(),
+                "checks": report.findings.len(),
+                "duration_ms": report.duration_ms,
+                "report": report_path,
+            },
             "teardown": { "server_pid": pid, "process_left": false, "directory_left": false },
             "state_dir": ctx.state.dir(),
         }))?;
@@ -100,6 +125,52 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<u8, Error> {
         );
     }
     Ok(0)
+}
+
+/// The whole catalogue on the scratch server, stored in the ledger like any inspection, and the
+/// HTML report written under the state directory (the scratch server and its directory go away;
+/// the report is what the demo leaves to look at).
+async fn inspect_step(ctx: &Ctx, target: &Target) -> Result<(Report, PathBuf), Error> {
+    let opts = InspectOptions {
+        run_id: Some(ctx.run_id),
+        ..InspectOptions::default()
+    };
+    let report = {
+        let engine = engines::connect(target).await?;
+        dbkeeper_inspect::inspect(
+            engine.as_ref(),
+            target,
+            &opts,
+            Some(&ctx.state.ledger),
+            inspect::freshness(ctx, target),
+        )
+        .await?
+    };
+    let dir = ctx.state.dir().join("reports");
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        Error::new(
+            ErrorKind::CantCreate,
+            Text::new(msg::REPORTS_DIR).arg("path", dir.display()),
+        )
+        .hint(Text::new(msg::REPORTS_DIR_HINT))
+        .detail(e)
+    })?;
+    let path = dir.join(format!(
+        "demo-inspect-{}.html",
+        chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+    ));
+    inspect::write_atomically(
+        &path,
+        ReportFormat::Html.render(&report, ctx.lang).as_bytes(),
+    )
+    .map_err(|e| inspect::report_write_error(&path, e))?;
+    ctx.audit(
+        "demo.inspect",
+        Some(&target.name),
+        report.exit_code(),
+        serde_json::json!({ "counts": report.counts(), "report": path }),
+    )?;
+    Ok((report, path))
 }
 
 fn demo_url(t: &dbkeeper_core::target::Target) -> String {

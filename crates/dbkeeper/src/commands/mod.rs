@@ -1,7 +1,9 @@
 //! One module per subcommand: turn arguments into calls on the library crates and print.
 
 pub mod audit;
+pub mod backup;
 pub mod demo;
 pub mod engines;
+pub mod inspect;
 pub mod playbooks;
 pub mod targets;
