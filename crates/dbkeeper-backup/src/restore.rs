@@ -195,7 +195,14 @@ pub async fn restore(spec: RestoreSpec) -> Result<RestoreOutcome> {
     let t = Instant::now();
     let (logical, physical) = match &spec.to {
         Destination::Target(target) => {
-            let engine = engines::connect(target).await?;
+            // The database restored into may not exist yet: the session that creates it
+            // connects to the server's maintenance database instead.
+            let mut admin = target.clone();
+            admin.database = match target.engine {
+                dbkeeper_core::target::EngineKind::Postgres => Some("postgres".into()),
+                dbkeeper_core::target::EngineKind::Mysql => None,
+            };
+            let engine = engines::connect(&admin).await?;
             let report = engine
                 .restore_logical(&request, &manifest.facts.contents, &source)
                 .await?;

@@ -64,7 +64,7 @@ pub enum Command {
     #[command(subcommand)]
     Targets(TargetsCommand),
 
-    /// Inspect servers (巡检): a catalogue of checks, a verdict, reports and exit codes for monitors
+    /// Inspect servers (巡检): a catalogue of checks, a verdict, reports, exit codes for monitors
     #[command(after_help = INSPECT_HELP)]
     Inspect(InspectArgs),
 

@@ -1,4 +1,5 @@
-//! `dbkeeper demo` runs the whole loop, in under a minute, and leaves nothing behind.
+//! `dbkeeper demo` runs the whole loop, in under a minute, and leaves nothing behind but its
+//! ledger, audit log and inspection report.
 
 use std::time::{Duration, Instant};
 
@@ -30,6 +31,25 @@ fn demo_runs_and_leaves_nothing_behind() {
         assert!(rows > 0, "{table} has rows: {out}");
     }
     assert_eq!(v["facts"]["product"], "PostgreSQL");
+    // The inspection step: the whole catalogue, and the HTML report kept in the state dir.
+    let inspect = &v["inspect"];
+    assert!(inspect["checks"].as_u64() >= Some(70), "{inspect}");
+    assert_eq!(
+        (inspect["verdict"].as_str(), inspect["exit_code"].as_u64()),
+        (Some("critical"), Some(2)),
+        "the scratch runs with fsync off: {inspect}"
+    );
+    let report = std::path::PathBuf::from(inspect["report"].as_str().expect("report path"));
+    assert!(
+        report.starts_with(c.state_dir().join("reports")),
+        "{}",
+        report.display()
+    );
+    let html = std::fs::read_to_string(&report).expect("the report outlives the scratch server");
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("Database inspection report: demo") && html.contains("act now"));
+    assert!(html.contains("PG-CFG-001") && html.contains("fsync"));
+    assert!(html.len() > 20_000, "a full report, {} bytes", html.len());
     let pid = u32::try_from(v["teardown"]["server_pid"].as_u64().expect("pid")).expect("pid fits");
     let data_dir = v["facts"]["data_directory"].as_str().expect("data dir");
     assert!(
@@ -52,9 +72,20 @@ fn demo_in_chinese_for_people() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("正在加载示例数据"), "{err}");
     assert!(out.contains("演示完成") && out.contains("版本"), "{out}");
+    assert!(
+        out.contains("数据库巡检报告：demo"),
+        "the inspection table: {out}"
+    );
+    let path = out
+        .lines()
+        .find_map(|l| l.split("可交付客户的 HTML 巡检报告：").nth(1))
+        .unwrap_or_else(|| panic!("report path printed: {out}"));
+    let html = std::fs::read_to_string(path.trim()).expect("report");
+    assert!(html.contains("<html lang=\"zh-CN\">") && html.contains("需立即处理"));
     let (code, out, _) = run(c.cmd().args(["audit", "verify"]));
     assert_eq!(code, 0);
-    assert!(out.contains("lines verified: 1"), "{out}");
+    // targets check and inspect, each audited.
+    assert!(out.contains("lines verified: 2"), "{out}");
 }
 
 #[test]

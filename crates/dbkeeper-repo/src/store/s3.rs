@@ -21,7 +21,6 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use aws_config::meta::credentials::CredentialsProviderChain;
 use aws_config::meta::region::RegionProviderChain;
 use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::config::{
@@ -183,11 +182,25 @@ impl S3Store {
             .build();
 
         let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .http_client(http)
+            .http_client(http.clone())
             .region(region)
             .retry_config(retry)
             .timeout_config(timeouts);
-        loader = match &opts.credentials {
+        // Keys in the environment are used as given. (The SDK's own environment provider in a
+        // chain built here has no HTTP client for the providers after it and panics on the
+        // first request, so the chain is only for profiles, with the client passed in.)
+        let env_keys = match (
+            std::env::var("AWS_ACCESS_KEY_ID"),
+            std::env::var("AWS_SECRET_ACCESS_KEY"),
+        ) {
+            (Ok(id), Ok(secret)) if !id.is_empty() && !secret.is_empty() => Some(S3Credentials {
+                access_key_id: id,
+                secret_access_key: Secret::new(secret),
+                session_token: std::env::var("AWS_SESSION_TOKEN").ok().map(Secret::new),
+            }),
+            _ => None,
+        };
+        loader = match opts.credentials.as_ref().or(env_keys.as_ref()) {
             Some(c) => loader.credentials_provider(Credentials::new(
                 c.access_key_id.clone(),
                 c.secret_access_key.expose().to_string(),
@@ -196,16 +209,14 @@ impl S3Store {
                 "dbkeeper",
             )),
             None => loader.credentials_provider(
-                CredentialsProviderChain::first_try(
-                    "Environment",
-                    aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
-                )
-                .or_else(
-                    "Profile",
-                    aws_config::profile::ProfileFileCredentialsProvider::builder()
-                        .profile_name(&profile)
-                        .build(),
-                ),
+                aws_config::profile::ProfileFileCredentialsProvider::builder()
+                    .configure(
+                        &aws_config::provider_config::ProviderConfig::default()
+                            .with_http_client(http.clone())
+                            .with_region(Some(Region::new("us-east-1"))),
+                    )
+                    .profile_name(&profile)
+                    .build(),
             ),
         };
         let sdk = loader.load().await;

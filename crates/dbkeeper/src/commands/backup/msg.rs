@@ -102,8 +102,8 @@ dbkeeper_core::catalogue! {
     COL_ENCRYPTION = "cli.col.encryption" { en: "encryption", zh: "加密" }
     COL_DATABASE = "cli.col.database" { en: "database", zh: "数据库" }
     COL_TABLE = "cli.col.table" { en: "table", zh: "表" }
-    COL_FIELD = "cli.col.field" { en: "", zh: "" }
-    COL_VALUE = "cli.col.value" { en: "", zh: "" }
+    COL_FIELD = "cli.col.field" { en: "field", zh: "项目" }
+    COL_VALUE = "cli.col.value" { en: "value", zh: "值" }
     COL_VERDICT = "cli.col.verdict" { en: "verdict", zh: "结论" }
     COL_WHY = "cli.col.why" { en: "why", zh: "原因" }
 }
