@@ -104,6 +104,26 @@ fn logical_round_trip_through_a_local_and_an_s3_repository() {
         );
     }
 
+    // Inspections now see a fresh local and offsite backup of the target (from the ledger).
+    let (_, out, err) = run(c.cmd().args([
+        "--format",
+        "json",
+        "inspect",
+        "src",
+        "--only",
+        "PG-BAK-001,PG-BAK-003",
+    ]));
+    let report = json(&out);
+    for id in ["PG-BAK-001", "PG-BAK-003"] {
+        let f = report[0]["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["check"] == id)
+            .unwrap_or_else(|| panic!("{id} in {out}{err}"));
+        assert_eq!(f["status"], "ok", "{id}: {f}");
+    }
+
     let (code, out, err) = run(c
         .cmd()
         .args(["--format", "json", "backups", "list", "--repo", "local"]));

@@ -178,8 +178,36 @@ async fn inspect_one(ctx: &Ctx, target: &Target, opts: &InspectOptions) -> Resul
 /// checks. Nothing records them yet, so the checks say they cannot decide (never a silent
 /// pass); when backups and drills land in the ledger and the repositories, this is the one
 /// place that reads them.
-pub fn freshness(_ctx: &Ctx, _target: &Target) -> Freshness {
-    Freshness::default()
+pub fn freshness(ctx: &Ctx, target: &Target) -> Freshness {
+    // Backups this host made are in its ledger, filed under the name the repository uses. An
+    // empty ledger proves nothing (backups may run elsewhere): then the checks say they cannot
+    // decide, rather than "none ever".
+    let recorded = ctx
+        .state
+        .ledger
+        .latest_backups(&dbkeeper_backup::repo_name(target))
+        .unwrap_or_default();
+    let mut f = Freshness::default();
+    if !recorded.is_empty() {
+        f.backups = dbkeeper_inspect::freshness::Known::Yes(
+            recorded
+                .into_iter()
+                .filter_map(|b| {
+                    Some(dbkeeper_inspect::freshness::BackupSeen {
+                        finished_at: chrono::DateTime::parse_from_rfc3339(&b.ended_at)
+                            .ok()?
+                            .with_timezone(&chrono::Utc),
+                        repo: b.repo,
+                        offsite: b.offsite,
+                        encrypted: b.encrypted,
+                        kind: b.kind,
+                        id: b.backup_id,
+                    })
+                })
+                .collect(),
+        );
+    }
+    f
 }
 
 /// The targets with their options: config `defaults.inspect`, then the target's `inspect:`,

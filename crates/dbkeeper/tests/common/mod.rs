@@ -192,6 +192,10 @@ fn mariadb_cmd(program: &str, s: &dyn ScratchInstance) -> Command {
     let mut c = Command::new(program);
     c.arg("--no-defaults")
         .args(["-h", "127.0.0.1", "-P", &t.port.to_string(), "-u", &t.user]);
+    // A server started on restored files has a generated admin password (in a 0600 file).
+    if let Some(p) = &t.password {
+        c.env("MYSQL_PWD", p.resolve().expect("scratch password").expose());
+    }
     c
 }
 
