@@ -65,45 +65,60 @@ dbkeeper_core::catalogue! {
         zh: "dbkeeper 演示：在临时 PostgreSQL 实例上加载省级互联网医院监管平台的示例数据"
     }
     DEMO_STEP_START = "cli.demo_step_start" {
-        en: "[1/5] starting a scratch PostgreSQL from the installed server binaries …",
-        zh: "[1/5] 正在用已安装的服务器程序启动临时 PostgreSQL 实例 …"
+        en: "[1/6] starting a scratch PostgreSQL from the installed server binaries …",
+        zh: "[1/6] 正在用已安装的服务器程序启动临时 PostgreSQL 实例 …"
     }
     DEMO_STARTED = "cli.demo_started" {
         en: "      running on {address}, data in {dir}",
         zh: "      已在 {address} 运行，数据目录 {dir}"
     }
     DEMO_STEP_SAMPLE = "cli.demo_step_sample" {
-        en: "[2/5] loading the sample (hospitals, doctors, nurses, patients, consultations, prescriptions) …",
-        zh: "[2/5] 正在加载示例数据（医院、医生、护士、患者、问诊、处方）…"
+        en: "[2/6] loading the sample (hospitals, doctors, nurses, patients, consultations, prescriptions) …",
+        zh: "[2/6] 正在加载示例数据（医院、医生、护士、患者、问诊、处方）…"
     }
     DEMO_TABLE_ROWS = "cli.demo_table_rows" {
         en: "      {table}: {rows} rows",
         zh: "      {table}：{rows} 行"
     }
     DEMO_STEP_CHECK = "cli.demo_step_check" {
-        en: "[3/5] dbkeeper targets check demo",
-        zh: "[3/5] dbkeeper targets check demo"
+        en: "[3/6] dbkeeper targets check demo",
+        zh: "[3/6] dbkeeper targets check demo"
     }
     DEMO_PAUSE = "cli.demo_pause" {
         en: "the scratch server stays up for you: psql {url} — press Enter to tear it down",
         zh: "临时实例保持运行：psql {url} —— 按回车键将其销毁"
     }
     DEMO_STEP_TEARDOWN = "cli.demo_step_teardown" {
-        en: "[5/5] tearing down the scratch server …",
-        zh: "[5/5] 正在销毁临时实例 …"
+        en: "[6/6] tearing down the scratch server …",
+        zh: "[6/6] 正在销毁临时实例 …"
     }
     DEMO_LEFTOVER = "cli.demo_leftover" {
         en: "the scratch server was not fully torn down",
         zh: "临时实例未能完全销毁"
     }
     DEMO_STEP_INSPECT = "cli.demo_step_inspect" {
-        en: "[4/5] dbkeeper inspect demo: the whole check catalogue …",
-        zh: "[4/5] dbkeeper inspect demo：运行全部巡检项 …"
+        en: "[4/6] dbkeeper inspect demo: the whole check catalogue …",
+        zh: "[4/6] dbkeeper inspect demo：运行全部巡检项 …"
     }
     DEMO_INSPECT_NOTE = "cli.demo_inspect_note" {
         en: "      the scratch server runs with fsync and full_page_writes off for speed; the inspection rightly calls that critical",
         zh: "      临时实例为了速度关闭了 fsync 和 full_page_writes，巡检正确地将其判为严重问题"
     }
+    DEMO_STEP_BACKUP = "cli.demo_step_backup" {
+        en: "[5/6] dbkeeper backup demo (zstd + age, a key made just now) and a restore into {db} …",
+        zh: "[5/6] dbkeeper backup demo（zstd 压缩 + age 加密，密钥现场生成），并还原到 {db} …"
+    }
+    DEMO_BACKUP_DONE = "cli.demo_backup_done" {
+        en: "      backup {id}: {plain} of data stored as {stored} in {backup_secs} s; every object checked and restored in {restore_secs} s",
+        zh: "      备份 {id}：{plain} 数据存储为 {stored}，用时 {backup_secs} 秒；全部对象校验后还原，用时 {restore_secs} 秒"
+    }
+    DEMO_RESTORE_MISMATCH = "cli.demo_restore_mismatch" {
+        en: "the restored table {table} has {got} rows; the backup holds {want}",
+        zh: "还原后的表 {table} 有 {got} 行，而备份中为 {want} 行"
+    }
+    DEMO_COL_TABLE = "cli.demo_col_table" { en: "table", zh: "表" }
+    DEMO_COL_IN_BACKUP = "cli.demo_col_in_backup" { en: "rows in the backup", zh: "备份中的行数" }
+    DEMO_COL_RESTORED = "cli.demo_col_restored" { en: "rows restored", zh: "还原后的行数" }
     DEMO_REPORT = "cli.demo_report" {
         en: "      the HTML report to hand to the customer: {path}",
         zh: "      可交付客户的 HTML 巡检报告：{path}"

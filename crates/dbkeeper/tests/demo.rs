@@ -50,6 +50,19 @@ fn demo_runs_and_leaves_nothing_behind() {
     assert!(html.contains("Database inspection report: demo") && html.contains("act now"));
     assert!(html.contains("PG-CFG-001") && html.contains("fsync"));
     assert!(html.len() > 20_000, "a full report, {} bytes", html.len());
+    // The backup step: encrypted and compressed, restored into a second database, every
+    // table's rows counted there equal to the backup's.
+    let b = &v["backup"];
+    assert!(
+        b["stored_bytes"].as_u64() < b["plain_bytes"].as_u64(),
+        "{b}"
+    );
+    let tables = b["tables"].as_array().expect("tables");
+    assert_eq!(tables.len(), 6, "{b}");
+    for t in tables {
+        assert_eq!(t[1], t[2], "{t}");
+        assert!(t[1].as_u64() > Some(0), "{t}");
+    }
     let pid = u32::try_from(v["teardown"]["server_pid"].as_u64().expect("pid")).expect("pid fits");
     let data_dir = v["facts"]["data_directory"].as_str().expect("data dir");
     assert!(
@@ -84,8 +97,8 @@ fn demo_in_chinese_for_people() {
     assert!(html.contains("<html lang=\"zh-CN\">") && html.contains("需立即处理"));
     let (code, out, _) = run(c.cmd().args(["audit", "verify"]));
     assert_eq!(code, 0);
-    // targets check and inspect, each audited.
-    assert!(out.contains("lines verified: 2"), "{out}");
+    // targets check, inspect, backup and restore, each audited.
+    assert!(out.contains("lines verified: 4"), "{out}");
 }
 
 #[test]

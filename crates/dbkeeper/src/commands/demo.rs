@@ -18,7 +18,7 @@ use dbkeeper_postgres::scratch::{ScratchOptions, ScratchPostgres};
 use crate::app::Ctx;
 use crate::cli::{DemoArgs, Format};
 use crate::commands::inspect::{self, ReportFormat};
-use crate::commands::{engines, targets};
+use crate::commands::{demo_backup, engines, targets};
 use crate::{msg, output};
 
 const SAMPLE_DB: &str = "hospital";
@@ -76,6 +76,30 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<u8, Error> {
         );
     }
 
+    ctx.note(Text::new(msg::DEMO_STEP_BACKUP).arg("db", demo_backup::RESTORED_DB));
+    let backup = demo_backup::run(ctx, &target).await?;
+    if ctx.format == Format::Table {
+        output::stdout_line(
+            &Text::new(msg::DEMO_BACKUP_DONE)
+                .arg("id", &backup.backup_id)
+                .arg("plain", dbkeeper_report::units::bytes(backup.plain_bytes))
+                .arg("stored", dbkeeper_report::units::bytes(backup.stored_bytes))
+                .arg("backup_secs", format!("{:.1}", backup.backup_secs))
+                .arg("restore_secs", format!("{:.1}", backup.restore_secs))
+                .render(ctx.lang),
+        );
+        let l = |m| Text::new(m).render(ctx.lang);
+        let mut t = dbkeeper_report::Table::new(vec![
+            l(msg::DEMO_COL_TABLE),
+            l(msg::DEMO_COL_IN_BACKUP),
+            l(msg::DEMO_COL_RESTORED),
+        ]);
+        for (name, a, b) in &backup.tables {
+            t.row(vec![name.clone(), a.to_string(), b.to_string()]);
+        }
+        output::stdout_line(&t.to_string());
+    }
+
     if args.pause {
         ctx.note(Text::new(msg::DEMO_PAUSE).arg("url", demo_url(&target)));
         // A detached thread, not a runtime blocking task: on Ctrl-C the runtime must not wait
@@ -113,6 +137,7 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<u8, Error> {
                 "duration_ms": report.duration_ms,
                 "report": report_path,
             },
+            "backup": backup,
             "teardown": { "server_pid": pid, "process_left": false, "directory_left": false },
             "state_dir": ctx.state.dir(),
         }))?;

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod backup;
 pub mod demo;
+pub mod demo_backup;
 pub mod engines;
 pub mod inspect;
 pub mod playbooks;

@@ -1,0 +1,145 @@
+//! The demo's backup step: a key made on the spot, a backup into a throwaway encrypted
+//! repository, a restore of it into a second database, and the row counts side by side.
+
+use std::io::Write;
+
+use dbkeeper_backup::repos;
+use dbkeeper_backup::restore::{Destination, RestoreSpec, Which};
+use dbkeeper_backup::{BackupRequest, Progress};
+use dbkeeper_config::{RepoEntry, Retention};
+use dbkeeper_core::dump::{LogicalRequest, RestoreRequest};
+use dbkeeper_core::scratch::ScratchDir;
+use dbkeeper_core::target::Target;
+use dbkeeper_core::{Error, ErrorKind, Text};
+use dbkeeper_repo::{BackupKind, S3Options, WriteOptions};
+
+use crate::app::Ctx;
+use crate::commands::engines;
+use crate::msg;
+
+pub const RESTORED_DB: &str = "hospital_restored";
+
+/// What the step did, for the summary and `--format json`.
+#[derive(Debug, serde::Serialize)]
+pub struct DemoBackup {
+    pub backup_id: String,
+    pub plain_bytes: u64,
+    pub stored_bytes: u64,
+    pub backup_secs: f64,
+    pub restore_secs: f64,
+    /// (table, rows in the backup's snapshot, rows counted in the restored database)
+    pub tables: Vec<(String, u64, u64)>,
+}
+
+pub async fn run(ctx: &Ctx, target: &Target) -> Result<DemoBackup, Error> {
+    let dir = ScratchDir::create(None)
+        .map_err(|e| Error::new(ErrorKind::CantCreate, Text::new(msg::TASK_FAILED)).detail(e))?;
+    let (identity, recipient) = dbkeeper_repo::generate_identity();
+    let key_file = dir.path().join("demo.key");
+    write_private(&key_file, identity.expose().as_bytes())?;
+    let entry = RepoEntry {
+        name: "demo-repo".into(),
+        url: format!("file://{}", dir.path().join("repo").display()),
+        recipients: vec![recipient.to_string()],
+        passphrase: None,
+        identity: Some(key_file),
+        allow_unencrypted: false,
+        retention: Retention::default(),
+    };
+    let open = repos::open_for_write(&entry, &[], &S3Options::default()).await?;
+    let outcome = dbkeeper_backup::backup(BackupRequest {
+        target,
+        repos: vec![open],
+        kind: BackupKind::Logical,
+        logical: LogicalRequest {
+            jobs: 2,
+            ..LogicalRequest::default()
+        },
+        write: WriteOptions::default(),
+        run_id: Some(ctx.run_id.to_string()),
+        progress: Progress::new(),
+    })
+    .await?;
+    let manifest = outcome
+        .manifest()
+        .cloned()
+        .ok_or_else(|| Error::new(ErrorKind::Failed, Text::new(msg::TASK_FAILED)))?;
+    ctx.audit(
+        "demo.backup",
+        Some(&target.name),
+        0,
+        serde_json::json!({ "backup_id": outcome.id.to_string(), "repo": entry.url }),
+    )?;
+
+    let repo = repos::open_for_read(&entry, &S3Options::default()).await?;
+    let decryption = repos::decryption(&entry, &repo, None)?;
+    let mut into = target.clone();
+    into.database = Some(RESTORED_DB.into());
+    let restored = dbkeeper_backup::restore(RestoreSpec {
+        repo,
+        which: Which::Id(outcome.id),
+        decryption,
+        to: Destination::Target(into.clone()),
+        request: RestoreRequest {
+            jobs: 2,
+            ..RestoreRequest::default()
+        },
+    })
+    .await?;
+    ctx.audit(
+        "demo.restore",
+        Some(&target.name),
+        0,
+        serde_json::json!({ "backup_id": outcome.id.to_string(), "into": RESTORED_DB }),
+    )?;
+
+    // Counted afresh in the restored database, not taken from the restore's own report.
+    let engine = engines::connect(&into).await?;
+    let mut tables = Vec::new();
+    for t in &manifest.facts.contents.tables {
+        let q = format!(
+            "SELECT count(*) AS n FROM {}.{}",
+            dbkeeper_postgres::quote_ident(&t.schema),
+            dbkeeper_postgres::quote_ident(&t.table)
+        );
+        let rows = engine.query(&q).await?;
+        let n = rows
+            .first()
+            .and_then(|r| r.get("n"))
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0);
+        tables.push((format!("{}.{}", t.schema, t.table), t.rows, n));
+    }
+    if let Some((name, want, got)) = tables.iter().find(|(_, a, b)| a != b) {
+        return Err(Error::new(
+            ErrorKind::Failed,
+            Text::new(msg::DEMO_RESTORE_MISMATCH)
+                .arg("table", name)
+                .arg("want", want)
+                .arg("got", got),
+        ));
+    }
+    Ok(DemoBackup {
+        backup_id: outcome.id.to_string(),
+        plain_bytes: manifest.plain_size_bytes(),
+        stored_bytes: manifest.stored_size_bytes(),
+        backup_secs: outcome.duration_secs(),
+        restore_secs: restored.check_secs + restored.apply_secs,
+        tables,
+    })
+    // `dir` (key and repository) is removed here.
+}
+
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let cant = |e: std::io::Error| {
+        Error::new(ErrorKind::CantCreate, Text::new(msg::TASK_FAILED)).detail(e)
+    };
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(cant)?;
+    f.write_all(bytes).map_err(cant)
+}
