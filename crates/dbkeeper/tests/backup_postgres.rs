@@ -621,3 +621,77 @@ fn physical_backup_restores_into_a_data_directory_that_starts() {
     );
     assert_eq!(pg_schema(&src, "hard"), pg_schema(&restored, "hard"));
 }
+
+#[test]
+fn an_s3_server_that_stops_mid_backup_leaves_no_complete_looking_backup() {
+    let src = small_source();
+    let c = cli();
+    let (_key, recipient) = keygen(&c, "k.key");
+    let mut s3 = S3Server::start();
+    config(
+        &c,
+        &url_of(&src, Some("shop")),
+        &format!(
+            "  offsite:\n    url: \"{}\"\n    encryption: {{recipients: [{recipient}]}}\n    retention: {{keep_last: 1}}\n",
+            s3.url("pg")
+        ),
+    );
+    // The dump blocks on a locked table after the globals are stored.
+    let mut locker = hold_lock(&src, "shop", "big");
+    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_dbkeeper"));
+    first
+        .current_dir(c.work_dir())
+        .env("DBKEEPER_STATE_DIR", c.state_dir())
+        .env("HOME", c.work_dir())
+        .env("AWS_ACCESS_KEY_ID", &s3.access_key)
+        .env("AWS_SECRET_ACCESS_KEY", &s3.secret_key)
+        .args(["-q", "backup", "src", "--repo", "offsite", "--globals"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let first = first.spawn().expect("spawn");
+    let stored = s3.bucket_dir().join("pg/backups/src");
+    wait_for("the first object in S3", || !files(&stored).is_empty());
+    // The store goes away; then the dump goes on and has nowhere to write.
+    s3.stop();
+    release_lock(&src, "shop", "big", &mut locker);
+    let out = first.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "a backup whose store went away fails: {err}"
+    );
+    assert!(err.contains("127.0.0.1"), "says which store: {err}");
+
+    s3.restart();
+    let mut cmd = c.cmd();
+    with_s3(&mut cmd, &s3);
+    let (code, out, err) = run(cmd.args(["--format", "json", "backups", "list"]));
+    assert_eq!(code, 0, "{err}");
+    let list = json(&out);
+    assert!(
+        list.as_array()
+            .expect("list")
+            .iter()
+            .all(|b| b["backup"]["status"] != "complete"),
+        "nothing looks complete: {out}"
+    );
+    // The next backup completes; retention then clears what the failed one left.
+    std::thread::sleep(Duration::from_millis(1100));
+    let mut cmd = c.cmd();
+    with_s3(&mut cmd, &s3);
+    let (code, _, err) = run(cmd.args(["backup", "src", "--repo", "offsite"]));
+    assert_eq!(code, 0, "{err}");
+    let mut cmd = c.cmd();
+    with_s3(&mut cmd, &s3);
+    let (code, _, err) = run(cmd.args(["backups", "prune"]));
+    assert_eq!(code, 0, "{err}");
+    let mut cmd = c.cmd();
+    with_s3(&mut cmd, &s3);
+    let (code, out, err) = run(cmd.args(["--format", "json", "backups", "check", "--read-data"]));
+    assert_eq!(code, 0, "clean after prune: {out}{err}");
+    assert!(
+        s3.pending_uploads().is_empty(),
+        "{:?}",
+        s3.pending_uploads()
+    );
+}
