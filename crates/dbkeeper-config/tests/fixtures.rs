@@ -250,6 +250,16 @@ fn bad_recipient() {
 }
 
 #[test]
+fn recipients_and_a_passphrase_at_once() {
+    let (_, d) = one(
+        "recipients-and-passphrase.yaml",
+        "5:5",
+        "config.encryption_both",
+    );
+    assert!(hint(&d).contains("not both"), "{}", hint(&d));
+}
+
+#[test]
 fn unknown_channel_kind() {
     let (_, d) = one("unknown-channel-kind.yaml", "4:11", "yaml.bad_value");
     assert!(

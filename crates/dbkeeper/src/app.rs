@@ -196,7 +196,8 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<u8, Error> {
         Command::Inspect(a) => commands::inspect::run(ctx, a).await,
         Command::Audit(c) => commands::audit::run(ctx, c),
         Command::Validate { files } => commands::playbooks::validate(ctx, &files),
-        Command::Schedule(c) => commands::playbooks::schedule(ctx, c),
+        Command::Schedule(c) => commands::playbooks::schedule(ctx, c).await,
+        Command::Run(a) => commands::run::run(ctx, a).await,
         Command::Backup(a) => commands::backup::backup(ctx, a).await,
         Command::Restore(a) => commands::backup::restore(ctx, a).await,
         Command::Backups(c) => commands::backup::backups::run(ctx, c).await,
@@ -233,6 +234,9 @@ fn describe(cli: &Cli, args: &[OsString]) -> (String, Vec<String>) {
         Command::Validate { .. } => "validate",
         Command::Schedule(crate::cli::ScheduleCommand::List { .. }) => "schedule list",
         Command::Schedule(crate::cli::ScheduleCommand::Next { .. }) => "schedule next",
+        Command::Schedule(crate::cli::ScheduleCommand::Install { .. }) => "schedule install",
+        Command::Schedule(crate::cli::ScheduleCommand::Run { .. }) => "schedule run",
+        Command::Run(_) => "run",
     };
     let recorded = args
         .iter()

@@ -82,9 +82,13 @@ pub enum Command {
         files: Vec<PathBuf>,
     },
 
-    /// When each scheduled job runs next
+    /// Scheduled jobs: when they run next, launchers for systemd / cron / Kubernetes, a foreground loop
     #[command(subcommand)]
     Schedule(ScheduleCommand),
+
+    /// Run a playbook: steps in dependency order, retries, failure handlers, notifications
+    #[command(after_help = RUN_HELP)]
+    Run(RunArgs),
 
     /// Back a target up into one or more repositories (zstd + age, manifest last)
     #[command(after_help = BACKUP_HELP)]
@@ -146,6 +150,77 @@ pub enum ScheduleCommand {
         #[arg(long, default_value = "schedules")]
         dir: PathBuf,
     },
+    /// Write systemd timer + service units, crontab lines (with flock) or Kubernetes CronJobs
+    /// that call `dbkeeper run PLAYBOOK --schedule FILE --scheduled-for now`
+    #[command(
+        after_help = "Nothing is installed for you: the files are written to --out for review.\nExamples:\n  dbkeeper schedule install --kind systemd --out /tmp/units\n  dbkeeper schedule install --kind cron --out .      (then: crontab dbkeeper.crontab)\n  dbkeeper schedule install --kind kubernetes --image registry.example.org/dbkeeper:1.0 --out k8s"
+    )]
+    Install {
+        /// Which launcher to write
+        #[arg(long, value_enum)]
+        kind: InstallKindArg,
+        /// The folder of schedule files
+        #[arg(long, default_value = "schedules")]
+        dir: PathBuf,
+        /// Where to write the files
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        out: PathBuf,
+        /// Kubernetes: the container image with dbkeeper in it
+        #[arg(long, default_value = "dbkeeper:latest")]
+        image: String,
+        /// Kubernetes: where the playbooks and schedules are mounted in the container
+        #[arg(long, value_name = "DIR", default_value = "/etc/dbkeeper")]
+        files_dir: PathBuf,
+    },
+    /// A foreground loop that runs every job at its times (for hosts without systemd or cron)
+    Run {
+        /// The folder of schedule files
+        #[arg(long, default_value = "schedules")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InstallKindArg {
+    Systemd,
+    Cron,
+    Kubernetes,
+}
+
+const RUN_HELP: &str = "\
+Steps run in dependency order; outputs pass between them (${steps.backup.outputs.backup_id});
+a failed step is retried as it says, then its on_failure handlers run. Quiet on success with -q.
+
+Exit codes: 0 ok (or the schedule slot already ran, or is too late), 2 a step failed, 75 another
+run of the playbook holds its lock, 78 the playbook or the config is wrong (every problem listed).
+
+Examples:
+  dbkeeper run playbooks/nightly-backup.yaml --dry-run
+  dbkeeper -q run playbooks/nightly-backup.yaml
+  dbkeeper run playbooks/nightly-backup.yaml --schedule schedules/nightly-backup.yaml --scheduled-for now";
+
+/// `dbkeeper run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The playbook file
+    pub playbook: PathBuf,
+
+    /// Print the plan (steps in order, with what each would do); connect to nothing, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// The schedule slot this run is for: `now` or an RFC 3339 time; each slot runs at most once
+    #[arg(long, value_name = "TIME")]
+    pub scheduled_for: Option<String>,
+
+    /// The schedule the slot belongs to: `now` snaps to its latest slot; a slot later than its
+    /// max_lateness is skipped
+    #[arg(long, value_name = "FILE")]
+    pub schedule: Option<PathBuf>,
+
+    /// The job name slots are recorded under [default: the schedule's, else the playbook's name]
+    #[arg(long, value_name = "NAME")]
+    pub job: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -12,8 +12,8 @@ fn help_lists_only_working_commands_and_exit_codes() {
     let (code, out, _) = run(c.cmd().arg("--help"));
     assert_eq!(code, 0);
     for cmd in [
-        "targets", "inspect", "audit", "validate", "schedule", "backup", "restore", "backups",
-        "keygen", "demo",
+        "targets", "inspect", "audit", "validate", "run", "schedule", "backup", "restore",
+        "backups", "keygen", "demo",
     ] {
         assert!(out.contains(&format!("\n  {cmd} ")), "{cmd} in {out}");
     }

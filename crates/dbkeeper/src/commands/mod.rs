@@ -7,4 +7,6 @@ pub mod demo_backup;
 pub mod engines;
 pub mod inspect;
 pub mod playbooks;
+pub mod run;
+pub mod run_msg;
 pub mod targets;

@@ -122,7 +122,7 @@ pub async fn backup(ctx: &Ctx, a: BackupArgs) -> Result<u8, Error> {
 }
 
 /// One ledger row per repository that holds the backup: what inspections and reports read.
-fn record(ctx: &Ctx, o: &BackupOutcome) -> Result<(), Error> {
+pub(crate) fn record(ctx: &Ctx, o: &BackupOutcome) -> Result<(), Error> {
     for r in &o.repos {
         let Some(m) = &r.manifest else { continue };
         ctx.state.ledger.add_backup(&BackupRecord {
