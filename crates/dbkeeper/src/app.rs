@@ -195,7 +195,9 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<u8, Error> {
         Command::Targets(c) => commands::targets::run(ctx, c).await,
         Command::Inspect(a) => commands::inspect::run(ctx, a).await,
         Command::Audit(c) => commands::audit::run(ctx, c),
-        Command::Validate { files } => commands::playbooks::validate(ctx, &files),
+        Command::Validate { files, online } => {
+            commands::playbooks::validate(ctx, &files, online).await
+        }
         Command::Schedule(c) => commands::playbooks::schedule(ctx, c).await,
         Command::Run(a) => commands::run::run(ctx, a).await,
         Command::Backup(a) => commands::backup::backup(ctx, a).await,

@@ -74,12 +74,16 @@ pub enum Command {
 
     /// Check playbooks and schedules; every problem of every file at once, with file:line:col
     #[command(
-        after_help = "Exit 0 when every file is valid, 78 otherwise.\nExamples:\n  dbkeeper validate playbooks/*.yaml schedules/*.yaml"
+        after_help = "Exit 0 when every file is valid (and, with --online, every target and repository answers as\nneeded), 78 for a file or privilege problem, 69 when a target or store cannot be reached.\nExamples:\n  dbkeeper validate playbooks/*.yaml schedules/*.yaml\n  dbkeeper validate --online playbooks/nightly-backup.yaml"
     )]
     Validate {
         /// Playbook or schedule files (a file with a top-level `cron:` is a schedule)
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Also connect to every target the playbooks use (checking the privileges their steps
+        /// need) and open every repository
+        #[arg(long)]
+        online: bool,
     },
 
     /// Scheduled jobs: when they run next, launchers for systemd / cron / Kubernetes, a foreground loop

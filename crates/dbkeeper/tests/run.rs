@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
-use dbkeeper_testkit::{run, url_of, Cli};
+use dbkeeper_testkit::{run, url_of, Cli, ScratchInstance};
 
 /// `dbkeeper.yaml` with the target `src` and the encrypted repository `local` in the work dir.
 fn config(c: &Cli, url: &str, retention: &str) -> PathBuf {
@@ -449,4 +449,60 @@ fn schedule_install_writes_launchers_that_call_run() {
             .any(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("CronJob"))),
         "a CronJob manifest"
     );
+}
+
+#[test]
+fn validate_online_connects_checks_privileges_and_opens_repositories() {
+    let pg = dbkeeper_testkit::postgres();
+    psql(&pg, "postgres", "CREATE ROLE weak LOGIN");
+    psql(&pg, "postgres", "CREATE DATABASE app");
+    let c = cli();
+    config(&c, &url_of(&pg, Some("postgres")), "{keep_last: 1}");
+    let pb = c.write(
+        "pb.yaml",
+        "version: 1\nname: nightly\nsteps:\n  - id: inspect\n    action: inspect\n    with: {target: src}\n  - id: backup\n    action: backup\n    needs: [inspect]\n    with: {target: src, repos: [local]}\n",
+    );
+    let pb = pb.display().to_string();
+    // A superuser and an empty repository location: ready.
+    let (code, out, err) = run(c.cmd().args(["validate", "--online", &pb]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("PostgreSQL") && out.contains("first backup creates"),
+        "{out}"
+    );
+    assert!(
+        !c.work_dir().join("repo").exists(),
+        "validation creates nothing"
+    );
+
+    // An account without pg_monitor / read rights: named, with what it lacks; exit 78.
+    let weak = format!("postgres://weak@{}/app", pg.target().address());
+    let pb2 = c.write(
+        "weak.yaml",
+        &format!("version: 1\nname: weak\ntargets:\n  w:\n    url: {weak}\nsteps:\n  - id: backup\n    action: backup\n    with: {{target: w, repos: [local]}}\n"),
+    );
+    let (code, out, err) = run(c
+        .cmd()
+        .args(["--format", "json", "validate", "--online"])
+        .arg(&pb2));
+    assert_eq!(code, 78, "{out}{err}");
+    let v = json(&out);
+    let probe = &v["online"][0];
+    assert_eq!(probe["ok"], false, "{v}");
+    assert!(
+        probe["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("pg_read_all_data"),
+        "{v}"
+    );
+
+    // An unreachable target: 69.
+    let pb3 = c.write(
+        "gone.yaml",
+        "version: 1\nname: gone\ntargets:\n  g:\n    url: postgres://nobody@127.0.0.1:1/none\nsteps:\n  - id: i\n    action: inspect\n    with: {target: g}\n",
+    );
+    let (code, _, err) = run(c.cmd().args(["validate", "--online"]).arg(&pb3));
+    assert_eq!(code, 69, "{err}");
+    assert!(err.contains("1 of 1"), "{err}");
 }

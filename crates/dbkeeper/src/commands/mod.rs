@@ -6,6 +6,7 @@ pub mod demo;
 pub mod demo_backup;
 pub mod engines;
 pub mod inspect;
+pub mod online;
 pub mod playbooks;
 pub mod run;
 pub mod run_msg;

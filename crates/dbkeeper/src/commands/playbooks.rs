@@ -12,8 +12,26 @@ use crate::cli::{Format, InstallKindArg, ScheduleCommand};
 use crate::commands::run_msg as m;
 use crate::{msg, output};
 
-pub fn validate(ctx: &Ctx, files: &[PathBuf]) -> Result<u8, Error> {
+pub async fn validate(ctx: &Ctx, files: &[PathBuf], online: bool) -> Result<u8, Error> {
     let checked = dbkeeper_playbook::validate(files, ctx.config()?)?;
+    let probes = if online {
+        let playbooks: Vec<_> = checked
+            .iter()
+            .filter_map(|c| match c {
+                Checked::Playbook(p) => Some(p.as_ref()),
+                Checked::Schedule(_) => None,
+            })
+            .collect();
+        Some(crate::commands::online::probe(ctx, &playbooks).await?)
+    } else {
+        None
+    };
+    let code = probes
+        .iter()
+        .flatten()
+        .map(|p| p.exit_code)
+        .max()
+        .unwrap_or(0);
     if ctx.format == Format::Json {
         let rows: Vec<_> = checked
             .iter()
@@ -27,8 +45,8 @@ pub fn validate(ctx: &Ctx, files: &[PathBuf]) -> Result<u8, Error> {
                 }),
             })
             .collect();
-        output::json(&serde_json::json!({ "ok": true, "files": rows }))?;
-        return Ok(0);
+        output::json(&serde_json::json!({ "ok": code == 0, "files": rows, "online": probes }))?;
+        return Ok(code);
     }
     for c in &checked {
         let line = match c {
@@ -44,7 +62,35 @@ pub fn validate(ctx: &Ctx, files: &[PathBuf]) -> Result<u8, Error> {
         };
         output::stdout_line(&line.render(ctx.lang));
     }
-    Ok(0)
+    if let Some(probes) = &probes {
+        let l = |x| Text::new(x).render(ctx.lang);
+        let mut t = Table::new(vec![
+            l(m::COL_PLAYBOOK),
+            l(m::COL_KIND),
+            l(m::COL_NAME),
+            l(m::COL_RESULT),
+        ]);
+        for p in probes {
+            let mark = if p.ok { "ok" } else { "FAILED" };
+            t.row(vec![
+                p.playbook.clone(),
+                p.kind.to_string(),
+                p.name.clone(),
+                format!("{mark}: {}", p.detail),
+            ]);
+        }
+        output::stdout_line(&t.to_string());
+        let failed = probes.iter().filter(|p| !p.ok).count();
+        if failed > 0 {
+            output::stderr_line(
+                &Text::new(m::ONLINE_FAILED)
+                    .arg("failed", failed)
+                    .arg("total", probes.len())
+                    .render(ctx.lang),
+            );
+        }
+    }
+    Ok(code)
 }
 
 pub async fn schedule(ctx: &Ctx, cmd: ScheduleCommand) -> Result<u8, Error> {

@@ -2,6 +2,34 @@
 //! A catalogue of their own so that these commands do not edit the shared `msg.rs`.
 
 dbkeeper_core::catalogue! {
+    ONLINE_PRIVILEGES = "cli.online.privileges" {
+        en: "`{user}` on {target} lacks what the playbook's steps need: {missing}",
+        zh: "{target} 上的 `{user}` 缺少剧本步骤所需的权限：{missing}"
+    }
+    ONLINE_PRIVILEGES_HINT = "cli.online.privileges_hint" {
+        en: "grant them to the account (docs/config.md lists what each action needs), or use an account that has them",
+        zh: "请为该账号授予这些权限（docs/config.md 列出了各操作所需权限），或改用具备权限的账号"
+    }
+    ONLINE_TARGET_OK = "cli.online.target_ok" {
+        en: "reachable: {product} {version}, {role}; privileges sufficient",
+        zh: "可连接：{product} {version}，{role}；权限足够"
+    }
+    ONLINE_REPO_OK = "cli.online.repo_ok" {
+        en: "readable: {backups} backups, encryption {encryption}",
+        zh: "可读取：{backups} 个备份，加密 {encryption}"
+    }
+    ONLINE_REPO_NEW = "cli.online.repo_new" {
+        en: "empty: the first backup creates the repository here",
+        zh: "为空：首次备份时将在此创建仓库"
+    }
+    ONLINE_FAILED = "cli.online.failed" {
+        en: "{failed} of {total} online checks failed",
+        zh: "{total} 项在线检查中有 {failed} 项失败"
+    }
+    COL_PLAYBOOK = "cli.online.col_playbook" { en: "playbook", zh: "剧本" }
+    COL_KIND = "cli.online.col_kind" { en: "kind", zh: "类型" }
+    COL_NAME = "cli.online.col_name" { en: "name", zh: "名称" }
+    COL_RESULT = "cli.online.col_result" { en: "result", zh: "结果" }
     VERIFY_UNAVAILABLE = "cli.run.verify_unavailable" {
         en: "restore drills (`verify`) are not available in this version",
         zh: "此版本尚不支持还原演练（`verify`）"
