@@ -15,4 +15,4 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 echo "== cargo test" >&2
 # Two test threads: each end-to-end test starts its own server, and the machine has 2 cores.
-cargo test --workspace -- --test-threads="${DBKEEPER_TEST_THREADS:-2}"
+cargo test --workspace --no-fail-fast -- --test-threads="${DBKEEPER_TEST_THREADS:-2}"

@@ -133,6 +133,26 @@ const MIGRATIONS: &[&str] = &[
         manifest_sha256 TEXT
     );
     CREATE INDEX IF NOT EXISTS backups_target ON backups(target, ended_at);",
+    // 5: restore drills, with the report's own hash, for inspections and the monthly report.
+    "CREATE TABLE IF NOT EXISTS drills (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER,
+        drill_id TEXT NOT NULL,
+        backup_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        repo TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT NOT NULL,
+        passed INTEGER NOT NULL,
+        rto_seconds REAL NOT NULL,
+        rpo_seconds REAL NOT NULL,
+        checks INTEGER NOT NULL,
+        failed_checks INTEGER NOT NULL,
+        report_sha256 TEXT NOT NULL,
+        report_path TEXT
+    );
+    CREATE INDEX IF NOT EXISTS drills_target ON drills(target, ended_at);",
 ];
 
 pub struct Ledger {
@@ -627,6 +647,95 @@ impl Ledger {
             })
             .map_err(|e| ledger_err(&self.path, e))?;
         rows.collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| ledger_err(&self.path, e))
+    }
+}
+
+/// A restore drill as the ledger records it.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct DrillRecord {
+    pub run_id: Option<i64>,
+    pub drill_id: String,
+    pub backup_id: String,
+    pub target: String,
+    pub repo: String,
+    pub kind: String,
+    pub started_at: String,
+    pub ended_at: String,
+    pub passed: bool,
+    pub rto_seconds: f64,
+    pub rpo_seconds: f64,
+    pub checks: u64,
+    pub failed_checks: u64,
+    pub report_sha256: String,
+    pub report_path: Option<String>,
+}
+
+/// Restore drills.
+impl Ledger {
+    pub fn add_drill(&self, d: &DrillRecord) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO drills (run_id, drill_id, backup_id, target, repo, kind, started_at,
+                     ended_at, passed, rto_seconds, rpo_seconds, checks, failed_checks,
+                     report_sha256, report_path)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                params![
+                    d.run_id,
+                    d.drill_id,
+                    d.backup_id,
+                    d.target,
+                    d.repo,
+                    d.kind,
+                    d.started_at,
+                    d.ended_at,
+                    d.passed,
+                    d.rto_seconds,
+                    d.rpo_seconds,
+                    d.checks as i64,
+                    d.failed_checks as i64,
+                    d.report_sha256,
+                    d.report_path,
+                ],
+            )
+            .map_err(|e| ledger_err(&self.path, e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The newest drill of `target`, if any.
+    pub fn latest_drill(&self, target: &str) -> Result<Option<DrillRecord>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT run_id, drill_id, backup_id, target, repo, kind, started_at, ended_at,
+                        passed, rto_seconds, rpo_seconds, checks, failed_checks, report_sha256,
+                        report_path
+                 FROM drills WHERE target = ?1 ORDER BY ended_at DESC, id DESC LIMIT 1",
+            )
+            .map_err(|e| ledger_err(&self.path, e))?;
+        let mut rows = stmt
+            .query_map(params![target], |r| {
+                Ok(DrillRecord {
+                    run_id: r.get(0)?,
+                    drill_id: r.get(1)?,
+                    backup_id: r.get(2)?,
+                    target: r.get(3)?,
+                    repo: r.get(4)?,
+                    kind: r.get(5)?,
+                    started_at: r.get(6)?,
+                    ended_at: r.get(7)?,
+                    passed: r.get(8)?,
+                    rto_seconds: r.get(9)?,
+                    rpo_seconds: r.get(10)?,
+                    checks: r.get::<_, i64>(11)? as u64,
+                    failed_checks: r.get::<_, i64>(12)? as u64,
+                    report_sha256: r.get(13)?,
+                    report_path: r.get(14)?,
+                })
+            })
+            .map_err(|e| ledger_err(&self.path, e))?;
+        rows.next()
+            .transpose()
             .map_err(|e| ledger_err(&self.path, e))
     }
 }

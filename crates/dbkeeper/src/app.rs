@@ -202,6 +202,7 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<u8, Error> {
         Command::Run(a) => commands::run::run(ctx, a).await,
         Command::Backup(a) => commands::backup::backup(ctx, a).await,
         Command::Restore(a) => commands::backup::restore(ctx, a).await,
+        Command::Verify(a) => commands::verify::run(ctx, a).await,
         Command::Backups(c) => commands::backup::backups::run(ctx, c).await,
         Command::Keygen { out } => commands::backup::keygen(ctx, &out),
         Command::Demo(a) => commands::demo::run(ctx, a).await,
@@ -220,6 +221,7 @@ fn describe(cli: &Cli, args: &[OsString]) -> (String, Vec<String>) {
         Command::Audit(crate::cli::AuditCommand::Verify) => "audit verify",
         Command::Backup(_) => "backup",
         Command::Restore(_) => "restore",
+        Command::Verify(_) => "verify",
         Command::Backups(c) => {
             use crate::cli::BackupsCommand as B;
             match c {

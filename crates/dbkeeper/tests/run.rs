@@ -125,6 +125,8 @@ fn nightly_backup_playbook_runs_inspect_backup_prune_and_passes_outputs() {
     assert!(out.contains(&id), "{out}");
 
     // Under cron: nothing at all on success. The retention (keep_last: 1) drops the first backup.
+    // (Backup ids are per second: a second later the new one is unambiguously the newer.)
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     let (code, out, err) = run(c.cmd().args(["-q", "run", &pb]));
     assert_eq!(code, 0, "{err}");
     assert!(

@@ -188,6 +188,19 @@ pub fn freshness(ctx: &Ctx, target: &Target) -> Freshness {
         .latest_backups(&dbkeeper_backup::repo_name(target))
         .unwrap_or_default();
     let mut f = Freshness::default();
+    let name = dbkeeper_backup::repo_name(target);
+    if let Ok(Some(d)) = ctx.state.ledger.latest_drill(&name) {
+        if let Ok(at) = chrono::DateTime::parse_from_rfc3339(&d.ended_at) {
+            f.drill = dbkeeper_inspect::freshness::Known::Yes(Some(
+                dbkeeper_inspect::freshness::DrillSeen {
+                    finished_at: at.with_timezone(&chrono::Utc),
+                    passed: d.passed,
+                    backup_id: d.backup_id,
+                    report: d.report_path,
+                },
+            ));
+        }
+    }
     if !recorded.is_empty() {
         f.backups = dbkeeper_inspect::freshness::Known::Yes(
             recorded
@@ -396,7 +409,7 @@ pub fn report_path(base: &Path, target: &str, several: bool) -> PathBuf {
 
 /// The directory an output goes to must exist; checked before inspecting so that a wrong path
 /// costs nothing.
-fn dir_exists(path: &Path) -> Result<(), Error> {
+pub fn dir_exists(path: &Path) -> Result<(), Error> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -11,3 +11,4 @@ pub mod playbooks;
 pub mod run;
 pub mod run_msg;
 pub mod targets;
+pub mod verify;
