@@ -265,6 +265,14 @@ impl Decryption {
             .hint(Text::new(msg::IDENTITY_MODE_HINT).arg("path", &shown)));
         }
         let text = std::fs::read_to_string(path).map_err(read_err)?;
+        Decryption::from_identity_text(&text, path)
+    }
+
+    /// Identities from the text of an identity file (`AGE-SECRET-KEY-1…` lines, `#` comments),
+    /// as a secret reference delivers it; `source` names where it came from in messages.
+    pub fn from_identity_text(text: &str, source: &Path) -> Result<Decryption> {
+        let path = source;
+        let shown = path.display().to_string();
         let mut identities = Vec::new();
         for (i, line) in text.lines().enumerate() {
             let line = line.trim();

@@ -327,31 +327,69 @@ fn dry_run_touches_nothing() {
 }
 
 #[test]
-fn verify_and_reserved_actions_fail_clearly_without_retries() {
+fn a_monthly_drill_playbook_backs_up_verifies_and_judges_sanity_queries() {
+    let pg = dbkeeper_testkit::postgres();
+    psql(&pg, "postgres", "CREATE DATABASE shop");
+    psql(
+        &pg,
+        "shop",
+        "CREATE TABLE patients AS SELECT g AS id FROM generate_series(1, 300) g",
+    );
     let c = cli();
-    config(&c, "postgres://nobody@127.0.0.1:1/none", "{keep_last: 1}");
+    config(&c, &url_of(&pg, Some("shop")), "{keep_last: 3}");
+    let key = c.work_dir().join("backup.key");
     let pb = c.write(
         "drill.yaml",
-        "version: 1\nname: drill\nsteps:\n  - id: drill\n    action: verify\n    retries: 3\n    with: {latest: src, repo: local}\n",
+        &format!(
+            "version: 1\nname: drill\nsecrets:\n  age_identity: {{file: {}}}\nsteps:\n  - id: backup\n    action: backup\n    with: {{target: src, repos: [local]}}\n  - id: drill\n    action: verify\n    needs: [backup]\n    retries: 2\n    with:\n      backup: \"${{steps.backup.outputs.backup_id}}\"\n      repo: local\n      identity: age_identity\n      rto_max: 10m\n      report: \"reports/drill-${{steps.backup.outputs.backup_id}}.html\"\n      sanity:\n        - {{name: patients, sql: \"select count(*) from patients\", expect: \"= 300\"}}\n  - id: after\n    action: sql\n    needs: [drill]\n    when: \"steps.drill.outputs.ok\"\n    with: {{target: src, query: \"select 1\", expect: \"= 1\"}}\n",
+            key.display()
+        ),
     );
     let pb = pb.display().to_string();
     let (code, out, err) = run(c.cmd().args(["validate", &pb]));
-    assert_eq!(code, 0, "validate accepts verify: {out}{err}");
-    let (code, _, err) = run(c.cmd().args(["run", &pb]));
-    assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("restore drills (`verify`) are not available in this version"),
-        "{err}"
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, report, err) = run_json(&c, &[&pb]);
+    assert_eq!(code, 0, "{err}\n{report:#}");
+    let drill = step(&report, "drill");
+    assert_eq!(drill["outputs"]["ok"], true, "{drill}");
+    assert_eq!(drill["outputs"]["sanity_failed"], 0);
+    let path = drill["outputs"]["report_path"]
+        .as_str()
+        .expect("report path");
+    let html = std::fs::read_to_string(c.work_dir().join(path))
+        .or_else(|_| std::fs::read_to_string(path))
+        .expect("the drill report");
+    assert!(html.contains("patients") && html.contains("PASS"), "{html}");
+    assert_eq!(step(&report, "after")["status"], "ok");
+
+    // A sanity expectation that does not hold fails the drill, naming the query and value.
+    let bad = std::fs::read_to_string(&pb)
+        .expect("pb")
+        .replace("= 300", "= 301")
+        .replace("retries: 2", "retries: 0");
+    let bad_pb = c.write("bad.yaml", &bad);
+    let (code, report, _) = run_json(&c, &[&bad_pb.display().to_string()]);
+    assert_eq!(code, 2, "{report:#}");
+    let text = step(&report, "drill").to_string();
+    assert!(text.contains("patients") && text.contains("301"), "{text}");
+
+    // The actions of later versions still fail clearly, once.
+    let later = c.write(
+        "later.yaml",
+        "version: 1\nname: later\nsteps:\n  - id: out\n    action: export\n    retries: 3\n    with: {target: src, format: csv, out: x.csv}\n",
     );
-    let (code, _, err) = run(c.cmd().args(["--lang", "zh-CN", "run", &pb]));
-    assert_eq!(code, 2);
-    assert!(err.contains("还原演练"), "{err}");
-    let (_, report, _) = run_json(&c, &[&pb]);
-    assert_eq!(
-        step(&report, "drill")["attempts"],
-        1,
-        "not retried: {report:#}"
-    );
+    let (code, out, err) = run(c.cmd().args(["validate"]).arg(&later));
+    if code == 0 {
+        let (code, report, _) = run_json(&c, &[&later.display().to_string()]);
+        assert_eq!(code, 2);
+        assert_eq!(
+            step(&report, "out")["attempts"],
+            1,
+            "not retried: {report:#}"
+        );
+    } else {
+        assert_eq!(code, 78, "{out}{err}");
+    }
 }
 
 #[test]

@@ -21,7 +21,7 @@ use dbkeeper_playbook::notify::Notifier;
 use dbkeeper_playbook::schedule::{self, ForRun};
 use dbkeeper_playbook::{
     Action, Actions, BackupWith, Connector, Deps, InspectWith, Outcome, Outputs, PruneWith,
-    RunOptions, RunReport, Severity, StepContext, StepReport, StepStatus,
+    RunOptions, RunReport, Severity, StepContext, StepReport, StepStatus, VerifyWith,
 };
 use dbkeeper_repo::{BackupKind, S3Options, WriteOptions};
 use dbkeeper_report::Table;
@@ -266,13 +266,7 @@ impl Actions for BinActions<'_> {
             Action::Inspect(w) => inspect(self.ctx, step, w).await,
             Action::Backup(w) => backup(self.ctx, step, w).await,
             Action::Prune(w) => prune(self.ctx, step, w).await,
-            // Config, not Failed: retrying cannot make a missing feature appear.
-            Action::Verify(_) => Err(Error::new(
-                ErrorKind::Config,
-                Text::new(m::VERIFY_UNAVAILABLE),
-            )
-            .at(step_at(step))
-            .hint(Text::new(m::VERIFY_UNAVAILABLE_HINT))),
+            Action::Verify(w) => verify(self.ctx, step, w).await,
             Action::Sql(_) | Action::Notify(_) => Err(Error::new(
                 ErrorKind::Internal,
                 Text::new(m::BUILTIN_ACTION).arg("action", action.name()),
@@ -528,6 +522,119 @@ async fn backup(ctx: &Ctx, step: &StepContext<'_>, w: &BackupWith) -> Result<Out
     );
     out.insert("tables".into(), Value::from(outcome.tables));
     out.insert("rows".into(), Value::from(outcome.rows));
+    Ok(out)
+}
+
+/// A restore drill; its report is filed like `dbkeeper verify`'s. A drill that fails its
+/// checks fails the step (after writing the report: the evidence is kept either way).
+async fn verify(ctx: &Ctx, step: &StepContext<'_>, w: &VerifyWith) -> Result<Outputs, Error> {
+    let entry = step.repo(&w.repo)?;
+    let repo = repos::open_for_read(&entry, &S3Options::default()).await?;
+    let which = match (&w.backup, &w.latest) {
+        (Some(t), _) => dbkeeper_backup::restore::Which::parse(&step.render(t)?, None)?,
+        (None, Some(t)) => dbkeeper_backup::restore::Which::Latest(match step.target(t) {
+            Ok(tt) => dbkeeper_backup::repo_name(&tt),
+            Err(_) => t.clone(),
+        }),
+        (None, None) => dbkeeper_backup::restore::Which::parse("latest", None)?,
+    };
+    // The identity comes from a secret: a `{file: …}` reference is the identity file itself
+    // (read with its 0600 check); any other reference delivers the identity's text.
+    let decryption = match &w.identity {
+        Some(name) => {
+            let reference = step
+                .playbook
+                .secrets
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, r)| r.clone());
+            match reference {
+                Some(dbkeeper_core::secret::SecretRef::File(path)) => {
+                    dbkeeper_repo::Decryption::from_identity_file(&path)?
+                }
+                _ => dbkeeper_repo::Decryption::from_identity_text(
+                    step.secret(name)?.expose(),
+                    std::path::Path::new(&format!("secret `{name}`")),
+                )?,
+            }
+        }
+        None => repos::decryption(&entry, &repo, None)?,
+    };
+    let sanity = w
+        .sanity
+        .iter()
+        .map(|q| {
+            let expect = q.expect.clone();
+            dbkeeper_verify::Sanity {
+                name: q.name.clone(),
+                sql: q.sql.clone(),
+                database: None,
+                expect: q.expect.as_ref().map(ToString::to_string),
+                judge: expect.map(|e| {
+                    std::sync::Arc::new(move |v: &Value| e.check(v).map_err(|t| t.render(Lang::En)))
+                        as dbkeeper_verify::Judge
+                }),
+            }
+        })
+        .collect();
+    let report = dbkeeper_verify::drill(dbkeeper_verify::DrillRequest {
+        repo,
+        which,
+        decryption,
+        sanity,
+        rto_max: w.rto_max,
+        rpo_max: w.rpo_max,
+        jobs: 2,
+    })
+    .await?;
+    let mut formats = Vec::new();
+    if let Some(t) = &w.report {
+        let path = PathBuf::from(step.render(t)?);
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| inspect_cmd::report_write_error(&path, e))?;
+        }
+        let fmt = ReportFormat::of(&path)?;
+        formats.push((path, fmt));
+    }
+    let (sha, paths) = super::verify::file(ctx, &report, &formats)?;
+    super::verify::record(ctx, &report, &sha, paths.first(), &entry.name)?;
+    let sanity_failed = report
+        .checks
+        .iter()
+        .filter(|c| c.kind == "sanity" && c.verdict == dbkeeper_verify::Verdict::Fail)
+        .count();
+    if report.verdict != dbkeeper_verify::Verdict::Pass {
+        let failed: Vec<String> = report
+            .failed()
+            .map(|c| format!("{}: {}", c.name, c.actual))
+            .collect();
+        return Err(Error::new(
+            ErrorKind::Failed,
+            Text::new(m::DRILL_FAILED)
+                .arg("backup", &report.backup_id)
+                .arg("failed", failed.join("; ")),
+        )
+        .at(step_at(step)));
+    }
+    let mut out = Outputs::new();
+    out.insert("ok".into(), json!(true));
+    out.insert("backup_id".into(), json!(report.backup_id));
+    out.insert(
+        "rto_ms".into(),
+        json!((report.rto_seconds * 1000.0).round()),
+    );
+    out.insert(
+        "rpo_ms".into(),
+        json!((report.rpo_seconds * 1000.0).round()),
+    );
+    out.insert("sanity_failed".into(), json!(sanity_failed));
+    out.insert(
+        "report_path".into(),
+        json!(paths
+            .first()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()),
+    );
     Ok(out)
 }
 

@@ -2,6 +2,10 @@
 //! A catalogue of their own so that these commands do not edit the shared `msg.rs`.
 
 dbkeeper_core::catalogue! {
+    DRILL_FAILED = "cli.run.drill_failed" {
+        en: "the restore drill of backup {backup} failed: {failed}",
+        zh: "备份 {backup} 的还原演练未通过：{failed}"
+    }
     ONLINE_PRIVILEGES = "cli.online.privileges" {
         en: "`{user}` on {target} lacks what the playbook's steps need: {missing}",
         zh: "{target} 上的 `{user}` 缺少剧本步骤所需的权限：{missing}"
@@ -30,14 +34,6 @@ dbkeeper_core::catalogue! {
     COL_KIND = "cli.online.col_kind" { en: "kind", zh: "类型" }
     COL_NAME = "cli.online.col_name" { en: "name", zh: "名称" }
     COL_RESULT = "cli.online.col_result" { en: "result", zh: "结果" }
-    VERIFY_UNAVAILABLE = "cli.run.verify_unavailable" {
-        en: "restore drills (`verify`) are not available in this version",
-        zh: "此版本尚不支持还原演练（`verify`）"
-    }
-    VERIFY_UNAVAILABLE_HINT = "cli.run.verify_unavailable_hint" {
-        en: "remove the step for now, or restore by hand with `dbkeeper restore latest --target TARGET --repo REPO --to SCRATCH` and check the copy with `sql` steps",
-        zh: "请暂时删除该步骤，或手动执行 `dbkeeper restore latest --target 目标 --repo 仓库 --to 临时实例` 还原，再用 `sql` 步骤校验"
-    }
     RESERVED_UNAVAILABLE = "cli.run.reserved_unavailable" {
         en: "the action `{action}` is reserved and not available in this version",
         zh: "动作 `{action}` 为预留动作，此版本尚不可用"
