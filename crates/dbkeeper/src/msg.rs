@@ -105,12 +105,16 @@ dbkeeper_core::catalogue! {
         zh: "      临时实例为了速度关闭了 fsync 和 full_page_writes，巡检正确地将其判为严重问题"
     }
     DEMO_STEP_BACKUP = "cli.demo_step_backup" {
-        en: "[5/6] dbkeeper backup demo (zstd + age, a key made just now) and a restore into {db} …",
-        zh: "[5/6] dbkeeper backup demo（zstd 压缩 + age 加密，密钥现场生成），并还原到 {db} …"
+        en: "[5/6] dbkeeper backup demo (zstd + age, a key made just now), a restore into {db} and a restore drill …",
+        zh: "[5/6] dbkeeper backup demo（zstd 压缩 + age 加密，密钥现场生成），还原到 {db}，并进行还原演练 …"
     }
     DEMO_BACKUP_DONE = "cli.demo_backup_done" {
         en: "      backup {id}: {plain} of data stored as {stored} in {backup_secs} s; every object checked and restored in {restore_secs} s",
         zh: "      备份 {id}：{plain} 数据存储为 {stored}，用时 {backup_secs} 秒；全部对象校验后还原，用时 {restore_secs} 秒"
+    }
+    DEMO_DRILL = "cli.demo_drill" {
+        en: "      restore drill of that backup in a scratch server of its own: {verdict}, {checks} checks; report: {path}",
+        zh: "      该备份在独立临时实例中的还原演练：{verdict}，共 {checks} 项检查；报告：{path}"
     }
     DEMO_RESTORE_MISMATCH = "cli.demo_restore_mismatch" {
         en: "the restored table {table} has {got} rows; the backup holds {want}",

@@ -63,6 +63,11 @@ fn demo_runs_and_leaves_nothing_behind() {
         assert_eq!(t[1], t[2], "{t}");
         assert!(t[1].as_u64() > Some(0), "{t}");
     }
+    // The drill of the same backup passed, and its report outlives the demo.
+    assert_eq!(b["drill_verdict"], "pass", "{b}");
+    let drill = std::path::PathBuf::from(b["drill_report"].as_str().expect("drill report"));
+    let page = std::fs::read_to_string(&drill).expect("drill report kept");
+    assert!(page.contains("PASS") && page.contains("amcheck"), "{page}");
     let pid = u32::try_from(v["teardown"]["server_pid"].as_u64().expect("pid")).expect("pid fits");
     let data_dir = v["facts"]["data_directory"].as_str().expect("data dir");
     assert!(
@@ -97,8 +102,8 @@ fn demo_in_chinese_for_people() {
     assert!(html.contains("<html lang=\"zh-CN\">") && html.contains("需立即处理"));
     let (code, out, _) = run(c.cmd().args(["audit", "verify"]));
     assert_eq!(code, 0);
-    // targets check, inspect, backup and restore, each audited.
-    assert!(out.contains("lines verified: 4"), "{out}");
+    // targets check, inspect, backup, restore and the drill, each audited.
+    assert!(out.contains("lines verified: 5"), "{out}");
 }
 
 #[test]

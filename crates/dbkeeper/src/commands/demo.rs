@@ -98,6 +98,13 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> Result<u8, Error> {
             t.row(vec![name.clone(), a.to_string(), b.to_string()]);
         }
         output::stdout_line(&t.to_string());
+        output::stdout_line(
+            &Text::new(msg::DEMO_DRILL)
+                .arg("verdict", backup.drill_verdict.to_uppercase())
+                .arg("checks", backup.drill_checks)
+                .arg("path", backup.drill_report.display())
+                .render(ctx.lang),
+        );
     }
 
     if args.pause {

@@ -1,5 +1,6 @@
 //! The demo's backup step: a key made on the spot, a backup into a throwaway encrypted
-//! repository, a restore of it into a second database, and the row counts side by side.
+//! repository, a restore of it into a second database with the row counts side by side, and a
+//! restore drill of the same backup with its report.
 
 use std::io::Write;
 
@@ -29,6 +30,10 @@ pub struct DemoBackup {
     pub restore_secs: f64,
     /// (table, rows in the backup's snapshot, rows counted in the restored database)
     pub tables: Vec<(String, u64, u64)>,
+    /// The restore drill of the same backup: `pass` or `fail`, its checks, its HTML report.
+    pub drill_verdict: String,
+    pub drill_checks: usize,
+    pub drill_report: std::path::PathBuf,
 }
 
 pub async fn run(ctx: &Ctx, target: &Target) -> Result<DemoBackup, Error> {
@@ -119,7 +124,41 @@ pub async fn run(ctx: &Ctx, target: &Target) -> Result<DemoBackup, Error> {
                 .arg("got", got),
         ));
     }
+    // The drill: the same backup restored into a scratch server of its own, checked, timed,
+    // and its report kept under the state directory (the repository goes away with the demo).
+    let repo = repos::open_for_read(&entry, &S3Options::default()).await?;
+    let decryption = repos::decryption(&entry, &repo, None)?;
+    let drill = dbkeeper_verify::drill(dbkeeper_verify::DrillRequest {
+        repo,
+        which: Which::Id(outcome.id),
+        decryption,
+        sanity: Vec::new(),
+        rto_max: Some(std::time::Duration::from_secs(600)),
+        rpo_max: None,
+        jobs: 2,
+    })
+    .await?;
+    let reports = ctx.state.dir().join("reports");
+    std::fs::create_dir_all(&reports).map_err(|e| {
+        Error::new(
+            ErrorKind::CantCreate,
+            Text::new(msg::REPORTS_DIR).arg("path", reports.display()),
+        )
+        .hint(Text::new(msg::REPORTS_DIR_HINT))
+        .detail(e)
+    })?;
+    let drill_path = reports.join(format!("demo-{}.html", drill.drill_id));
+    let formats = [(
+        drill_path.clone(),
+        crate::commands::inspect::ReportFormat::Html,
+    )];
+    let (sha, _) = crate::commands::verify::file(ctx, &drill, &formats)?;
+    crate::commands::verify::record(ctx, &drill, &sha, Some(&drill_path), &entry.name)?;
+
     Ok(DemoBackup {
+        drill_verdict: format!("{:?}", drill.verdict).to_lowercase(),
+        drill_checks: drill.checks.len(),
+        drill_report: drill_path,
         backup_id: outcome.id.to_string(),
         plain_bytes: manifest.plain_size_bytes(),
         stored_bytes: manifest.stored_size_bytes(),
