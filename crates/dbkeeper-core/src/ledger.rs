@@ -704,17 +704,27 @@ impl Ledger {
 
     /// The newest drill of `target`, if any.
     pub fn latest_drill(&self, target: &str) -> Result<Option<DrillRecord>> {
+        self.newest_drill_where("target", target)
+    }
+
+    /// The newest drill of one backup, if any: when it was last verified, and how it went.
+    pub fn latest_drill_of_backup(&self, backup_id: &str) -> Result<Option<DrillRecord>> {
+        self.newest_drill_where("backup_id", backup_id)
+    }
+
+    fn newest_drill_where(&self, column: &str, value: &str) -> Result<Option<DrillRecord>> {
+        // `column` is one of two literals above, never input.
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT run_id, drill_id, backup_id, target, repo, kind, started_at, ended_at,
                         passed, rto_seconds, rpo_seconds, checks, failed_checks, report_sha256,
                         report_path
-                 FROM drills WHERE target = ?1 ORDER BY ended_at DESC, id DESC LIMIT 1",
-            )
+                 FROM drills WHERE {column} = ?1 ORDER BY ended_at DESC, id DESC LIMIT 1"
+            ))
             .map_err(|e| ledger_err(&self.path, e))?;
         let mut rows = stmt
-            .query_map(params![target], |r| {
+            .query_map(params![value], |r| {
                 Ok(DrillRecord {
                     run_id: r.get(0)?,
                     drill_id: r.get(1)?,

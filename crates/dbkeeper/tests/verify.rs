@@ -104,6 +104,16 @@ fn a_postgres_drill_passes_reports_and_catches_a_lying_manifest() {
         audit.contains(&file_sha),
         "report hash {file_sha} in the audit log:\n{audit}"
     );
+    // `backups list` says when each backup was last proven, and how it went.
+    let (_, out, _) = run(c
+        .cmd()
+        .args(["--format", "json", "backups", "list", "--repo", &repo]));
+    let list = json(&out);
+    assert_eq!(list[0]["last_drill"]["passed"], true, "{list:#}");
+    assert_eq!(list[0]["last_drill"]["report_sha256"], file_sha.as_str());
+    let (_, out, _) = run(c.cmd().args(["backups", "list", "--repo", &repo]));
+    assert!(out.contains("passed"), "{out}");
+
     // Inspections of the target named `src` now know its last drill.
     c.write(
         "dbkeeper.yaml",

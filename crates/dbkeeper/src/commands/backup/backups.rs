@@ -51,10 +51,29 @@ async fn list(ctx: &Ctx, names: &[String], target: Option<&str>) -> Result<u8, E
             all.push((e.name.clone(), b));
         }
     }
+    // When each backup was last proven by a drill on this host (the ledger knows; the
+    // repository does not).
+    let drill_of = |id: &BackupId| {
+        ctx.state
+            .ledger
+            .latest_drill_of_backup(&id.to_string())
+            .ok()
+            .flatten()
+    };
     if ctx.format == Format::Json {
         let rows: Vec<_> = all
             .iter()
-            .map(|(repo, b)| serde_json::json!({ "repo": repo, "backup": b }))
+            .map(|(repo, b)| {
+                let d = drill_of(&b.id);
+                serde_json::json!({
+                    "repo": repo,
+                    "backup": b,
+                    "last_drill": d.map(|d| serde_json::json!({
+                        "drill_id": d.drill_id, "ended_at": d.ended_at, "passed": d.passed,
+                        "report_sha256": d.report_sha256,
+                    })),
+                })
+            })
             .collect();
         return output::json(&rows).map(|()| 0);
     }
@@ -71,6 +90,7 @@ async fn list(ctx: &Ctx, names: &[String], target: Option<&str>) -> Result<u8, E
         l(msg::COL_RATIO),
         l(msg::COL_ROWS),
         l(msg::COL_ENCRYPTION),
+        l(msg::COL_VERIFIED),
     ]);
     for (repo, b) in &all {
         let mut row = vec![repo.clone(), b.target.clone(), b.id.to_string()];
@@ -106,6 +126,21 @@ async fn list(ctx: &Ctx, names: &[String], target: Option<&str>) -> Result<u8, E
                 row.extend(["-"; 7].map(String::from));
             }
         }
+        row.push(match drill_of(&b.id) {
+            Some(d) => format!(
+                "{} {}",
+                d.ended_at
+                    .get(..16)
+                    .unwrap_or(&d.ended_at)
+                    .replace('T', " "),
+                if d.passed {
+                    l(msg::DRILL_PASSED)
+                } else {
+                    l(msg::DRILL_FAILED)
+                }
+            ),
+            None => l(msg::NEVER_VERIFIED),
+        });
         t.row(row);
     }
     if all.is_empty() {

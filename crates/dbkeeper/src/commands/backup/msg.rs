@@ -106,6 +106,10 @@ dbkeeper_core::catalogue! {
     COL_VALUE = "cli.col.value" { en: "value", zh: "值" }
     COL_VERDICT = "cli.col.verdict" { en: "verdict", zh: "结论" }
     COL_WHY = "cli.col.why" { en: "why", zh: "原因" }
+    COL_VERIFIED = "cli.col.verified" { en: "last drill", zh: "最近演练" }
+    DRILL_PASSED = "cli.backups.drill_passed" { en: "passed", zh: "通过" }
+    DRILL_FAILED = "cli.backups.drill_failed" { en: "FAILED", zh: "未通过" }
+    NEVER_VERIFIED = "cli.backups.never_verified" { en: "never", zh: "从未" }
 }
 
 #[cfg(test)]
