@@ -89,6 +89,6 @@ pub use store::{
     open_store, LocalStore, MemoryStore, ObjectMeta, S3Credentials, S3Options, S3Store, Store,
 };
 pub use stream::{
-    error_from_io, verify_object, ObjectCheck, ObjectReader, ObjectRecord, ObjectWriter,
-    StoredCopy, WriteOptions,
+    check_error, error_from_io, verify_object, ObjectCheck, ObjectReader, ObjectRecord,
+    ObjectWriter, StoredCopy, WriteOptions,
 };

@@ -17,6 +17,7 @@
 mod checks;
 pub mod msg;
 pub mod report;
+pub mod sample;
 mod scratch;
 
 use std::sync::Arc;
@@ -32,6 +33,7 @@ use dbkeeper_repo::{BackupKind, BackupSource, Decryption, Manifest, Repository};
 use sha2::{Digest, Sha256};
 
 pub use report::{Check, DrillReport, Phase, Teardown, Verdict};
+pub use sample::{sample, SampleReport};
 
 /// Judges the first value a sanity query returns.
 pub type Judge = Arc<dyn Fn(&serde_json::Value) -> std::result::Result<(), String> + Send + Sync>;

@@ -532,18 +532,29 @@ Exit codes: 0 the drill passed, 2 it failed (the report says which check), 64 us
 Examples:
   dbkeeper verify --latest prod-pg --repo offsite --identity ~/.config/dbkeeper/backup.key
   dbkeeper verify 20261125T013000Z-3f9c --repo local --report drill.html --report drill.json
-  dbkeeper --lang zh-CN verify --latest his-mysql --repo local --rto-max 30m --rpo-max 26h --report 演练报告.md";
+  dbkeeper --lang zh-CN verify --latest his-mysql --repo local --rto-max 30m --rpo-max 26h --report 演练报告.md
+  dbkeeper verify --all --repo offsite                 every target's newest backup, one drill each
+  dbkeeper verify --sample 10 --repo offsite           daily: re-hash a rotating tenth of the objects";
 
 /// `dbkeeper verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The backup id [or --latest TARGET]
-    #[arg(required_unless_present = "latest", conflicts_with = "latest")]
+    /// The backup id [or --latest TARGET, --all, --sample PCT]
+    #[arg(required_unless_present_any = ["latest", "all", "sample"], conflicts_with_all = ["latest", "all", "sample"])]
     pub backup: Option<String>,
 
     /// Drill the newest complete backup of this target
-    #[arg(long, value_name = "TARGET")]
+    #[arg(long, value_name = "TARGET", conflicts_with_all = ["all", "sample"])]
     pub latest: Option<String>,
+
+    /// Drill the newest complete backup of every target of the config, one after the other
+    #[arg(long, conflicts_with = "sample")]
+    pub all: bool,
+
+    /// No restore: re-hash this share (1–100) of every backup's objects; the share rotates daily,
+    /// so that 100/PCT daily runs cover the whole repository
+    #[arg(long, value_name = "PCT", value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub sample: Option<u32>,
 
     /// The repository that holds it
     #[arg(long, value_name = "REPO")]

@@ -207,6 +207,39 @@ fn a_damaged_backup_fails_before_anything_is_restored() {
         &recipient,
         "logical",
     );
+    // Every configured target's newest backup: one drill each.
+    c.write(
+        "dbkeeper.yaml",
+        &format!(
+            "version: 1\ntargets:\n  src: {{url: \"{}\"}}\n",
+            url_of(&src, Some("shop"))
+        ),
+    );
+    let (code, out, err) = run(c
+        .cmd()
+        .args([
+            "--format",
+            "json",
+            "verify",
+            "--all",
+            "--repo",
+            &repo,
+            "--identity",
+        ])
+        .arg(&key));
+    assert_eq!(code, 0, "{err}\n{out}");
+    let all = json(&out);
+    assert_eq!(all.as_array().map(Vec::len), Some(1));
+    assert_eq!(all[0]["verdict"], "pass");
+    // The cheap pass: all of it at 100 %, no key needed.
+    let (code, out, err) = run(c.cmd().args([
+        "--format", "json", "verify", "--sample", "100", "--repo", &repo,
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let sampled = json(&out);
+    assert!(sampled["objects_checked"].as_u64() > Some(0));
+    assert_eq!(sampled["objects_checked"], sampled["objects_total"]);
+
     let victim = files(&repo_dir.join("backups/src").join(&id))
         .into_iter()
         .filter(|f| !f.ends_with("manifest.json"))
@@ -216,6 +249,19 @@ fn a_damaged_backup_fails_before_anything_is_restored() {
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x10;
     std::fs::write(&victim, &bytes).expect("write");
+    let name = victim
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .to_string();
+    let (code, out, _) = run(c.cmd().args(["verify", "--sample", "100", "--repo", &repo]));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains(&name) && out.contains("1 damaged"), "{out}");
+    let (code, _, _) = run(c
+        .cmd()
+        .args(["verify", "--all", "--repo", &repo, "--identity"])
+        .arg(&key));
+    assert_eq!(code, 2);
     let (code, out, _) = run(c
         .cmd()
         .args([
@@ -233,11 +279,6 @@ fn a_damaged_backup_fails_before_anything_is_restored() {
     assert_eq!(r["verdict"], "fail");
     let integrity = check(&r, "integrity", "SHA-256");
     assert_eq!(integrity["verdict"], "fail");
-    let name = victim
-        .file_name()
-        .expect("name")
-        .to_string_lossy()
-        .to_string();
     assert!(
         integrity["actual"]
             .as_str()

@@ -238,7 +238,7 @@ pub async fn verify_object(
 }
 
 /// The error a failed [`ObjectCheck`] stands for, naming the object; `None` when it is fine.
-pub(crate) fn check_error(
+pub fn check_error(
     check: &ObjectCheck,
     key: &str,
     entry: &ObjectEntry,

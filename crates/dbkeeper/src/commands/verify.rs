@@ -28,6 +28,10 @@ mod m {
             en: "drill {drill}: {verdict} — {checks} checks, {failed} failed; RTO {rto} s, RPO {rpo} s",
             zh: "演练 {drill}：{verdict} —— 共 {checks} 项检查，{failed} 项未通过；RTO {rto} 秒，RPO {rpo} 秒"
         }
+        SAMPLED = "cli.verify.sampled" {
+            en: "{repo}: re-hashed {checked} of {total} objects (slice {slice} of {slices}); {damaged} damaged",
+            zh: "{repo}：重新校验了 {total} 个对象中的 {checked} 个（第 {slice}/{slices} 份）；{damaged} 个损坏"
+        }
         DURATION = "cli.verify.duration" {
             en: "`{value}` is not a duration",
             zh: "`{value}` 不是有效的时长"
@@ -77,6 +81,12 @@ pub async fn run(ctx: &Ctx, a: VerifyArgs) -> Result<u8, Error> {
         .collect::<Result<Vec<_>, Error>>()?;
     let entry = repo_entry(ctx, &a.repo)?;
     let repo = repos::open_for_read(&entry, &S3Options::default()).await?;
+    if let Some(pct) = a.sample {
+        return sample(ctx, &repo, pct).await;
+    }
+    if a.all {
+        return all(ctx, &a, &entry, repo, rto_max, rpo_max).await;
+    }
     let which = match (&a.backup, &a.latest) {
         (Some(id), _) => Which::parse(id, None)?,
         (None, Some(t)) => Which::Latest(match ctx.target(t) {
@@ -121,6 +131,116 @@ pub async fn run(ctx: &Ctx, a: VerifyArgs) -> Result<u8, Error> {
     }
     record(ctx, &report, &sha, paths.first(), &entry.name)?;
     Ok(code)
+}
+
+/// `--sample`: the day's slice of objects re-hashed; exit 2 on damage.
+async fn sample(ctx: &Ctx, repo: &dbkeeper_repo::Repository, pct: u32) -> Result<u8, Error> {
+    let day = u64::try_from(chrono::Utc::now().timestamp() / 86_400).unwrap_or(0);
+    let r = dbkeeper_verify::sample(repo, pct, day).await?;
+    let code = if r.damaged.is_empty() {
+        0
+    } else {
+        ErrorKind::Failed.exit_code()
+    };
+    ctx.audit(
+        "verify.sample",
+        None,
+        code,
+        serde_json::json!({
+            "repo": r.repo, "percent": r.percent, "slice": r.slice, "slices": r.slices,
+            "objects_checked": r.objects_checked, "damaged": r.damaged.len(),
+        }),
+    )?;
+    if ctx.format == Format::Json {
+        output::json(&r)?;
+    } else {
+        for d in &r.damaged {
+            output::stdout_line(d);
+        }
+        output::stdout_line(
+            &Text::new(m::SAMPLED)
+                .arg("repo", &r.repo)
+                .arg("checked", r.objects_checked)
+                .arg("total", r.objects_total)
+                .arg("slice", r.slice + 1)
+                .arg("slices", r.slices)
+                .arg("damaged", r.damaged.len())
+                .render(ctx.lang),
+        );
+    }
+    Ok(code)
+}
+
+/// `--all`: the newest backup of every configured target, one drill after the other; the
+/// worst outcome is the exit code. A target without a backup in the repository is a failure
+/// too: it has nothing that could be restored.
+async fn all(
+    ctx: &Ctx,
+    a: &VerifyArgs,
+    entry: &dbkeeper_config::RepoEntry,
+    repo: dbkeeper_repo::Repository,
+    rto_max: Option<Duration>,
+    rpo_max: Option<Duration>,
+) -> Result<u8, Error> {
+    let targets: Vec<String> = ctx
+        .config()?
+        .map(|c| {
+            c.targets
+                .iter()
+                .map(|t| dbkeeper_backup::repo_name(&t.target))
+                .collect()
+        })
+        .unwrap_or_default();
+    if targets.is_empty() {
+        return Err(
+            Error::new(ErrorKind::Config, Text::new(crate::msg::NO_TARGETS))
+                .hint(Text::new(crate::msg::NO_TARGETS_HINT)),
+        );
+    }
+    let decryption = repos::decryption(entry, &repo, a.identity.as_deref())?;
+    let mut worst = 0;
+    let mut reports = Vec::new();
+    for t in targets {
+        ctx.note(
+            Text::new(m::DRILLING)
+                .arg("backup", format!("{t}: latest"))
+                .arg("repo", &entry.name),
+        );
+        let result = dbkeeper_verify::drill(DrillRequest {
+            repo: repo.clone(),
+            which: Which::Latest(t.clone()),
+            decryption: decryption.clone(),
+            sanity: Vec::new(),
+            rto_max,
+            rpo_max,
+            jobs: a.jobs as usize,
+        })
+        .await;
+        match result {
+            Ok(report) => {
+                let (sha, _) = file(ctx, &report, &[])?;
+                record(ctx, &report, &sha, None, &entry.name)?;
+                if report.verdict != Verdict::Pass {
+                    worst = worst.max(ErrorKind::Failed.exit_code());
+                }
+                if ctx.format == Format::Table {
+                    print(ctx, &report);
+                }
+                reports.push(serde_json::to_value(&report).unwrap_or_default());
+            }
+            Err(e) => {
+                ctx.render_error(&e);
+                worst = worst.max(ErrorKind::Failed.exit_code());
+                reports.push(serde_json::json!({
+                    "target": t, "verdict": "fail", "error": output::error_json(&e, ctx.lang),
+                }));
+            }
+        }
+    }
+    if ctx.format == Format::Json {
+        output::json(&reports)?;
+    }
+    Ok(worst)
 }
 
 /// Writes the report files and returns the SHA-256 of the JSON report — the evidence the audit
