@@ -59,6 +59,30 @@ fn logical_round_trip_of_every_database_with_users_and_grants() {
         assert_eq!(n, t["rows"].to_string(), "{db}.{table}");
     }
 
+    // Inspections of the target named `his` now see a fresh, encrypted backup (from the ledger).
+    c.write(
+        "dbkeeper.yaml",
+        &format!("version: 1\ntargets:\n  his: {{url: \"{url}\"}}\n"),
+    );
+    let (_, out, err) = run(c.cmd().args([
+        "--format",
+        "json",
+        "inspect",
+        "his",
+        "--only",
+        "MY-BAK-001,MY-BAK-005",
+    ]));
+    let report = json(&out);
+    for id in ["MY-BAK-001", "MY-BAK-005"] {
+        let f = report[0]["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["check"] == id)
+            .unwrap_or_else(|| panic!("{id} in {out}{err}"));
+        assert_eq!(f["status"], "ok", "{id}: {f}");
+    }
+
     let dst = dbkeeper_testkit::mariadb();
     let (code, out, err) = run(c
         .cmd()
