@@ -59,6 +59,17 @@ pub struct DrillRequest {
     pub rpo_max: Option<Duration>,
     /// Tables loaded in parallel.
     pub jobs: usize,
+    /// Restore into this configured drill server instead of a scratch instance.
+    pub into: Option<DrillTarget>,
+}
+
+/// A configured server kept for drills. It must not be the backup's source: a drill there
+/// would restore over production.
+pub struct DrillTarget {
+    pub target: dbkeeper_core::target::Target,
+    /// The servers the config knows; the one the backup was made of is found among them by
+    /// name, and compared by identity (system identifier / server uuid) and data directory.
+    pub known: Vec<dbkeeper_core::target::Target>,
 }
 
 fn phase(name: &str, since: Instant) -> Phase {
@@ -87,6 +98,10 @@ pub async fn drill(req: DrillRequest) -> Result<DrillReport> {
     let mut phases = Vec::new();
     let mut checks = Vec::new();
 
+    if let Some(d) = &req.into {
+        refuse_source(&manifest, d).await?;
+    }
+
     // 1. Whole, and the key opens it.
     let source = BackupSource::new(req.repo.clone(), manifest.clone(), req.decryption.clone());
     let integrity_name = Text::new(msg::INTEGRITY_CHECK).render(Lang::En);
@@ -107,16 +122,28 @@ pub async fn drill(req: DrillRequest) -> Result<DrillReport> {
                 verdict: Verdict::Pass,
             });
             // 2. Restore into a scratch instance, 3. check it there.
-            match restore(&manifest, &source, req.jobs, &mut phases).await {
-                Ok(s) => {
+            // Where the copy now is, and the scratch instance that holds it (if one does).
+            let restored = match &req.into {
+                Some(d) => restore_into(&manifest, &source, &d.target, req.jobs, &mut phases)
+                    .await
+                    .map(|()| (d.target.clone(), None)),
+                None => restore(&manifest, &source, req.jobs, &mut phases)
+                    .await
+                    .map(|s| (s.target().clone(), Some(s))),
+            };
+            match restored {
+                Ok((target, s)) => {
                     let c = Instant::now();
-                    checks.extend(check_all(s.as_ref(), &manifest, &req.sanity).await);
+                    checks.extend(check_all(&target, &manifest, &req.sanity).await);
                     phases.push(phase("checks", c));
-                    scratch = Some(s);
+                    scratch = s;
                 }
                 Err(e) => checks.push(failed(
                     "restore",
-                    "restore into a scratch instance".into(),
+                    match &req.into {
+                        Some(d) => format!("restore into {}", d.target),
+                        None => "restore into a scratch instance".into(),
+                    },
                     "ok".into(),
                     &e,
                 )),
@@ -226,6 +253,100 @@ async fn manifest_hash(repo: &Repository, m: &Manifest) -> Result<String> {
     Ok(hex::encode(Sha256::digest(&bytes)))
 }
 
+/// Refuses a drill target that is the backup's source: the same address as recorded in the
+/// manifest, or — when the config knows the source — the same server identity (PostgreSQL's
+/// system identifier, MySQL's server uuid) or the same data directory.
+async fn refuse_source(m: &Manifest, d: &DrillTarget) -> Result<()> {
+    let refuse = |why: String| {
+        Err(dbkeeper_core::Error::new(
+            dbkeeper_core::ErrorKind::Config,
+            Text::new(msg::INTO_IS_SOURCE)
+                .arg("target", &d.target)
+                .arg("backup", m.id)
+                .arg("why", why),
+        )
+        .hint(Text::new(msg::INTO_IS_SOURCE_HINT)))
+    };
+    let address = d.target.address();
+    if m.facts.extra.get("target_address").and_then(|v| v.as_str()) == Some(address.as_str()) {
+        return refuse(format!("address {address}"));
+    }
+    if m.facts.kind == BackupKind::Physical {
+        return Err(dbkeeper_core::Error::new(
+            dbkeeper_core::ErrorKind::Usage,
+            Text::new(msg::INTO_PHYSICAL).arg("backup", m.id),
+        ));
+    }
+    let Some(source) = d
+        .known
+        .iter()
+        .find(|t| dbkeeper_backup::repo_name(t) == m.target)
+    else {
+        return Ok(());
+    };
+    let into = dbkeeper_backup::engines::connect(&d.target).await?;
+    let from = dbkeeper_backup::engines::connect(source).await?;
+    let identity_sql = match d.target.engine {
+        EngineKind::Postgres => "SELECT system_identifier::text AS id FROM pg_control_system()",
+        EngineKind::Mysql => "SELECT @@server_uuid AS id",
+    };
+    let id = |rows: Vec<dbkeeper_core::engine::Row>| {
+        rows.first()
+            .and_then(|r| r.get("id"))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let (a, b) = (
+        id(into.query(identity_sql).await?),
+        id(from.query(identity_sql).await?),
+    );
+    if a.is_some() && a == b {
+        return refuse(format!("server identity {}", a.unwrap_or_default()));
+    }
+    let (fa, fb) = (into.facts().await?, from.facts().await?);
+    if fa.data_directory.is_some()
+        && fa.data_directory == fb.data_directory
+        && fa.host.is_some()
+        && fb.host.is_some()
+    {
+        return refuse(format!(
+            "data directory {}",
+            fa.data_directory.unwrap_or_default()
+        ));
+    }
+    Ok(())
+}
+
+/// A logical restore into the drill target, under the databases' own names (a database there
+/// that already holds tables makes the restore, and so the drill, fail).
+async fn restore_into(
+    m: &Manifest,
+    source: &BackupSource,
+    target: &dbkeeper_core::target::Target,
+    jobs: usize,
+    phases: &mut Vec<Phase>,
+) -> Result<()> {
+    let t = Instant::now();
+    let mut admin = target.clone();
+    admin.database = match admin.engine {
+        EngineKind::Postgres => Some("postgres".into()),
+        EngineKind::Mysql => None,
+    };
+    let engine = dbkeeper_backup::engines::connect(&admin).await?;
+    engine
+        .restore_logical(
+            &RestoreRequest {
+                jobs: jobs.max(1),
+                ..RestoreRequest::default()
+            },
+            &m.facts.contents,
+            source,
+        )
+        .await?;
+    phases.push(phase("restore", t));
+    Ok(())
+}
+
 async fn restore(
     m: &Manifest,
     source: &BackupSource,
@@ -267,8 +388,11 @@ async fn restore(
     }
 }
 
-async fn check_all(s: &dyn ScratchInstance, m: &Manifest, sanity: &[Sanity]) -> Vec<Check> {
-    let target = s.target();
+async fn check_all(
+    target: &dbkeeper_core::target::Target,
+    m: &Manifest,
+    sanity: &[Sanity],
+) -> Vec<Check> {
     let dbs = checks::databases(m);
     let mut out = Vec::new();
     // Counts first: the integrity check installs amcheck, which is an object of its own.

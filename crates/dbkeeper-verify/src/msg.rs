@@ -51,6 +51,18 @@ dbkeeper_core::catalogue! {
         en: "{n} tables without errors",
         zh: "{n} 张表无错误"
     }
+    INTO_IS_SOURCE = "verify.into_is_source" {
+        en: "refusing to drill backup {backup} into {target}: it is the backup's source server ({why})",
+        zh: "拒绝将备份 {backup} 演练到 {target}：它就是该备份的源服务器（{why}）"
+    }
+    INTO_IS_SOURCE_HINT = "verify.into_is_source_hint" {
+        en: "name a separate drill server, or leave out --into to use a scratch instance",
+        zh: "请指定单独的演练服务器，或去掉 --into 使用临时实例"
+    }
+    INTO_PHYSICAL = "verify.into_physical" {
+        en: "backup {backup} is physical: it is drilled in a scratch instance, not restored into a running server",
+        zh: "备份 {backup} 是物理备份：只能在临时实例中演练，不能还原到运行中的服务器"
+    }
     RTO_CHECK = "verify.rto_check" { en: "recovery time (RTO)", zh: "恢复时间（RTO）" }
     RPO_CHECK = "verify.rpo_check" { en: "age of the data (RPO)", zh: "数据时效（RPO）" }
     INTEGRITY_CHECK = "verify.integrity_check" {

@@ -576,6 +576,11 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "DURATION")]
     pub rpo_max: Option<String>,
 
+    /// Restore into this configured drill server instead of a scratch instance (logical backups;
+    /// refused when it is the backup's source: same address, server identity or data directory)
+    #[arg(long, value_name = "TARGET", conflicts_with_all = ["sample", "all"])]
+    pub into: Option<String>,
+
     /// Tables loaded in parallel
     #[arg(long, short = 'j', default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
     pub jobs: u32,

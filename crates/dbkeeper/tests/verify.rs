@@ -351,3 +351,72 @@ fn mariadb_logical_and_postgres_physical_drills_pass() {
     assert_eq!(r["teardown"]["directory_left"], false);
     let _ = pg.target();
 }
+
+#[test]
+fn a_drill_server_is_used_but_never_the_source() {
+    let src = dbkeeper_testkit::postgres();
+    psql(&src, "postgres", "CREATE DATABASE shop");
+    psql(
+        &src,
+        "shop",
+        "CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 777) g",
+    );
+    let dst = dbkeeper_testkit::postgres();
+    let c = cli();
+    let (key, recipient) = keygen(&c, "k.key");
+    let repo = format!("file://{}", c.work_dir().join("repo").display());
+    let port = src.target().port;
+    c.write(
+        "dbkeeper.yaml",
+        &format!(
+            "version: 1\ntargets:\n  src: {{url: \"{}\"}}\n  alias: {{url: \"postgres://{}@localhost:{port}/shop\"}}\n  drill: {{url: \"{}\"}}\n",
+            url_of(&src, Some("shop")),
+            src.target().user,
+            url_of(&dst, Some("postgres")),
+        ),
+    );
+    let (code, _, err) =
+        run(c
+            .cmd()
+            .args(["backup", "src", "--repo", &repo, "--recipient", &recipient]));
+    assert_eq!(code, 0, "{err}");
+    // The source itself, by its address, and by another name for the same server (its system
+    // identifier gives it away): refused before anything is restored.
+    for into in ["src", "alias"] {
+        let (code, _, err) = run(c
+            .cmd()
+            .args([
+                "verify",
+                "--latest",
+                "src",
+                "--repo",
+                &repo,
+                "--into",
+                into,
+                "--identity",
+            ])
+            .arg(&key));
+        assert_eq!(code, 78, "{into}: {err}");
+        assert!(err.contains("source"), "{err}");
+    }
+    assert_eq!(psql(&src, "shop", "SELECT count(*) FROM t"), "777");
+    // A separate drill server: restored there and checked.
+    let (code, out, err) = run(c
+        .cmd()
+        .args([
+            "--format",
+            "json",
+            "verify",
+            "--latest",
+            "src",
+            "--repo",
+            &repo,
+            "--into",
+            "drill",
+            "--identity",
+        ])
+        .arg(&key));
+    assert_eq!(code, 0, "{err}\n{out}");
+    assert_eq!(json(&out)["verdict"], "pass");
+    assert_eq!(psql(&dst, "shop", "SELECT count(*) FROM t"), "777");
+}

@@ -136,6 +136,7 @@ pub async fn run(ctx: &Ctx, target: &Target) -> Result<DemoBackup, Error> {
         rto_max: Some(std::time::Duration::from_secs(600)),
         rpo_max: None,
         jobs: 2,
+        into: None,
     })
     .await?;
     let reports = ctx.state.dir().join("reports");

@@ -585,6 +585,7 @@ async fn verify(ctx: &Ctx, step: &StepContext<'_>, w: &VerifyWith) -> Result<Out
         rto_max: w.rto_max,
         rpo_max: w.rpo_max,
         jobs: 2,
+        into: None,
     })
     .await?;
     let mut formats = Vec::new();

@@ -109,6 +109,16 @@ pub async fn run(ctx: &Ctx, a: VerifyArgs) -> Result<u8, Error> {
         rto_max,
         rpo_max,
         jobs: a.jobs as usize,
+        into: match &a.into {
+            Some(t) => Some(dbkeeper_verify::DrillTarget {
+                target: ctx.target(t)?,
+                known: ctx
+                    .config()?
+                    .map(|c| c.targets.iter().map(|t| t.target.clone()).collect())
+                    .unwrap_or_default(),
+            }),
+            None => None,
+        },
     })
     .await?;
     let (sha, paths) = file(ctx, &report, &formats)?;
@@ -214,6 +224,7 @@ async fn all(
             rto_max,
             rpo_max,
             jobs: a.jobs as usize,
+            into: None,
         })
         .await;
         match result {
