@@ -315,6 +315,25 @@ fn mariadb_logical_and_postgres_physical_drills_pass() {
     let r = json(&out);
     assert_eq!(check(&r, "engine", "CHECK TABLE")["verdict"], "pass");
     assert_eq!(check(&r, "objects", "routines")["verdict"], "pass");
+    // The same server, physically: prepared with mariabackup and started by the drill.
+    let id = backup(&c, &url_of(&my, None), &repo, &recipient, "physical");
+    let (code, out, err) = run(c
+        .cmd()
+        .args([
+            "--format",
+            "json",
+            "verify",
+            &id,
+            "--repo",
+            &repo,
+            "--identity",
+        ])
+        .arg(&key));
+    assert_eq!(code, 0, "{err}\n{out}");
+    let r = json(&out);
+    assert_eq!(r["kind"], "physical");
+    assert_eq!(check(&r, "engine", "CHECK TABLE")["verdict"], "pass");
+    assert_eq!(r["teardown"]["directory_left"], false);
 
     let pg = dbkeeper_testkit::postgres();
     psql(&pg, "postgres", "CREATE DATABASE shop");
