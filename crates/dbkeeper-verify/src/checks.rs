@@ -20,6 +20,8 @@ fn check(kind: &str, name: String, expected: String, actual: String, verdict: Ve
         expected,
         actual,
         verdict,
+        name_zh: None,
+        expected_zh: None,
     }
 }
 
@@ -202,7 +204,7 @@ pub(crate) async fn integrity(target: &Target, dbs: &[String]) -> Result<Vec<Che
                 } else {
                     Verdict::Fail
                 };
-                out.push(check(
+                let mut c = check(
                     "engine",
                     format!("{db}: amcheck bt_index_check (heapallindexed)"),
                     Text::new(msg::INDEXES_SOUND)
@@ -214,7 +216,12 @@ pub(crate) async fn integrity(target: &Target, dbs: &[String]) -> Result<Vec<Che
                         bad.join("; ")
                     },
                     verdict,
-                ));
+                );
+                c.localized(
+                    None,
+                    Some(&Text::new(msg::INDEXES_SOUND).arg("n", rows.len())),
+                );
+                out.push(c);
             }
             EngineKind::Mysql => {
                 let lit = dbkeeper_mysql::quote_string(db);
@@ -249,7 +256,7 @@ pub(crate) async fn integrity(target: &Target, dbs: &[String]) -> Result<Vec<Che
                 } else {
                     Verdict::Fail
                 };
-                out.push(check(
+                let mut c = check(
                     "engine",
                     format!("{db}: CHECK TABLE … EXTENDED"),
                     Text::new(msg::TABLES_SOUND)
@@ -261,7 +268,12 @@ pub(crate) async fn integrity(target: &Target, dbs: &[String]) -> Result<Vec<Che
                         bad.join("; ")
                     },
                     verdict,
-                ));
+                );
+                c.localized(
+                    None,
+                    Some(&Text::new(msg::TABLES_SOUND).arg("n", tables.len())),
+                );
+                out.push(c);
             }
         }
     }

@@ -79,6 +79,19 @@ fn phase(name: &str, since: Instant) -> Phase {
     }
 }
 
+/// A check to fill in.
+fn blank(kind: &str, verdict: Verdict) -> Check {
+    Check {
+        kind: kind.into(),
+        name: String::new(),
+        expected: String::new(),
+        actual: String::new(),
+        verdict,
+        name_zh: None,
+        expected_zh: None,
+    }
+}
+
 fn failed(kind: &str, name: String, expected: String, e: &dbkeeper_core::Error) -> Check {
     Check {
         kind: kind.into(),
@@ -86,6 +99,8 @@ fn failed(kind: &str, name: String, expected: String, e: &dbkeeper_core::Error) 
         expected,
         actual: e.render(Lang::En),
         verdict: Verdict::Fail,
+        name_zh: None,
+        expected_zh: None,
     }
 }
 
@@ -104,23 +119,19 @@ pub async fn drill(req: DrillRequest) -> Result<DrillReport> {
 
     // 1. Whole, and the key opens it.
     let source = BackupSource::new(req.repo.clone(), manifest.clone(), req.decryption.clone());
-    let integrity_name = Text::new(msg::INTEGRITY_CHECK).render(Lang::En);
+    let integrity_name = Text::new(msg::INTEGRITY_CHECK);
     let expected = Text::new(msg::INTEGRITY_EXPECTED)
         .arg("objects", manifest.objects.len())
-        .arg("bytes", manifest.stored_size_bytes())
-        .render(Lang::En);
+        .arg("bytes", manifest.stored_size_bytes());
     let proven = prove(&source, &req.repo, &req.decryption).await;
     phases.push(phase("verify", t));
     let mut scratch: Option<Box<dyn ScratchInstance>> = None;
     match proven {
         Ok(bytes) => {
-            checks.push(Check {
-                kind: "integrity".into(),
-                name: integrity_name,
-                expected,
-                actual: format!("{} objects, {bytes} bytes", manifest.objects.len()),
-                verdict: Verdict::Pass,
-            });
+            let mut c = blank("integrity", Verdict::Pass);
+            c.actual = format!("{} objects, {bytes} bytes", manifest.objects.len());
+            c.localized(Some(&integrity_name), Some(&expected));
+            checks.push(c);
             // 2. Restore into a scratch instance, 3. check it there.
             // Where the copy now is, and the scratch instance that holds it (if one does).
             let restored = match &req.into {
@@ -149,7 +160,11 @@ pub async fn drill(req: DrillRequest) -> Result<DrillReport> {
                 )),
             }
         }
-        Err(e) => checks.push(failed("integrity", integrity_name, expected, &e)),
+        Err(e) => {
+            let mut c = failed("integrity", String::new(), String::new(), &e);
+            c.localized(Some(&integrity_name), Some(&expected));
+            checks.push(c);
+        }
     }
 
     // RTO: until the data is usable (everything but the checks); RPO: age of the snapshot.
@@ -166,22 +181,22 @@ pub async fn drill(req: DrillRequest) -> Result<DrillReport> {
     ] {
         if let Some(max) = max {
             let max = max.as_secs_f64();
-            checks.push(Check {
-                kind: if m.id == msg::RTO_CHECK.id {
+            let mut c = blank(
+                if m.id == msg::RTO_CHECK.id {
                     "rto"
                 } else {
                     "rpo"
-                }
-                .into(),
-                name: Text::new(m).render(Lang::En),
-                expected: format!("<= {max:.0} s"),
-                actual: format!("{actual:.1} s"),
-                verdict: if actual <= max {
+                },
+                if actual <= max {
                     Verdict::Pass
                 } else {
                     Verdict::Fail
                 },
-            });
+            );
+            c.expected = format!("<= {max:.0} s");
+            c.actual = format!("{actual:.1} s");
+            c.localized(Some(&Text::new(m)), None);
+            checks.push(c);
         }
     }
 

@@ -31,6 +31,41 @@ pub struct Check {
     pub expected: String,
     pub actual: String,
     pub verdict: Verdict,
+    /// The name and the expectation in Chinese where they are dbkeeper's own words (table
+    /// names and the caller's queries read the same in both languages).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_zh: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_zh: Option<String>,
+}
+
+impl Check {
+    /// Names and expectations given as messages, rendered in both languages.
+    pub fn localized(&mut self, name: Option<&Text>, expected: Option<&Text>) -> &mut Check {
+        if let Some(n) = name {
+            self.name = n.render(Lang::En);
+            self.name_zh = Some(n.render(Lang::ZhCn));
+        }
+        if let Some(e) = expected {
+            self.expected = e.render(Lang::En);
+            self.expected_zh = Some(e.render(Lang::ZhCn));
+        }
+        self
+    }
+
+    pub fn name_in(&self, lang: Lang) -> &str {
+        match (lang, &self.name_zh) {
+            (Lang::ZhCn, Some(z)) => z,
+            _ => &self.name,
+        }
+    }
+
+    pub fn expected_in(&self, lang: Lang) -> &str {
+        match (lang, &self.expected_zh) {
+            (Lang::ZhCn, Some(z)) => z,
+            _ => &self.expected,
+        }
+    }
 }
 
 /// Wall time of one phase.
@@ -126,8 +161,8 @@ impl DrillReport {
             s.push_str(&format!(
                 "| {} | {} | {} | {} | {} |\n",
                 c.kind,
-                md(&c.name),
-                md(&c.expected),
+                md(c.name_in(lang)),
+                md(c.expected_in(lang)),
                 md(&c.actual),
                 c.verdict.text().render(lang)
             ));
@@ -201,8 +236,8 @@ th{{background:#f6f8fa}}.v{{font-size:1.4em;font-weight:bold;color:{color}}}.fai
             s.push_str(&format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{cls}>{}</td></tr>\n",
                 html(&c.kind),
-                html(&c.name),
-                html(&c.expected),
+                html(c.name_in(lang)),
+                html(c.expected_in(lang)),
                 html(&c.actual),
                 html(&c.verdict.text().render(lang))
             ));

@@ -152,6 +152,11 @@ fn a_postgres_drill_passes_reports_and_catches_a_lying_manifest() {
         text.contains("还原演练报告") && text.contains("通过"),
         "{text}"
     );
+    assert!(
+        text.contains("每个对象的大小和 SHA-256"),
+        "check names in Chinese too: {text}"
+    );
+    assert!(!text.contains("every object's size"), "{text}");
 
     // A manifest whose counts do not match the data: the drill says which table.
     let manifest = repo_dir.join("backups/src").join(&id).join("manifest.json");

@@ -332,8 +332,8 @@ fn print(ctx: &Ctx, r: &DrillReport) {
     for c in &r.checks {
         t.row(vec![
             c.kind.clone(),
-            c.name.clone(),
-            c.expected.clone(),
+            c.name_in(ctx.lang).to_string(),
+            c.expected_in(ctx.lang).to_string(),
             c.actual.clone(),
             c.verdict.text().render(ctx.lang),
         ]);
