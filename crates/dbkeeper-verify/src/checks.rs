@@ -323,3 +323,94 @@ pub(crate) async fn sanity(
     }
     Ok(out)
 }
+
+/// The newest value of `column` (`schema.table.column` or `table.column`) in the backup's first
+/// database of the restored copy, as a time.
+pub(crate) async fn newest(
+    target: &Target,
+    m: &Manifest,
+    column: &str,
+) -> Result<chrono::DateTime<chrono::Utc>> {
+    let bad = || {
+        dbkeeper_core::Error::new(
+            dbkeeper_core::ErrorKind::Usage,
+            Text::new(msg::RPO_COLUMN).arg("column", column),
+        )
+        .hint(Text::new(msg::RPO_COLUMN_HINT))
+    };
+    let parts: Vec<&str> = column.split('.').collect();
+    let db = databases(m).into_iter().next().ok_or_else(bad)?;
+    let engine = on_db(target, &db).await?;
+    let sql = match (target.engine, parts.as_slice()) {
+        (EngineKind::Postgres, [t, c]) => format!(
+            "SELECT max({})::text AS v FROM {}",
+            dbkeeper_postgres::quote_ident(c),
+            dbkeeper_postgres::quote_ident(t)
+        ),
+        (EngineKind::Postgres, [s, t, c]) => format!(
+            "SELECT max({})::text AS v FROM {}.{}",
+            dbkeeper_postgres::quote_ident(c),
+            dbkeeper_postgres::quote_ident(s),
+            dbkeeper_postgres::quote_ident(t)
+        ),
+        (EngineKind::Mysql, [t, c]) | (EngineKind::Mysql, [_, t, c]) => format!(
+            "SELECT CAST(MAX({}) AS CHAR) AS v FROM {}",
+            dbkeeper_mysql::quote_ident(c),
+            dbkeeper_mysql::quote_ident(t)
+        ),
+        _ => return Err(bad()),
+    };
+    let rows = engine.query(&sql).await?;
+    let text = rows
+        .first()
+        .and_then(|r| r.get("v"))
+        .and_then(|v| v.as_str())
+        .ok_or_else(bad)?;
+    parse_time(text).ok_or_else(bad)
+}
+
+/// `2026-11-25 13:00:00+08`, `2026-11-25T05:00:00Z`, `2026-11-25 05:00:00` (taken as UTC).
+fn parse_time(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let s = s.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&chrono::Utc));
+    }
+    for f in ["%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%#z"] {
+        if let Ok(t) = chrono::DateTime::parse_from_str(s, f) {
+            return Some(t.with_timezone(&chrono::Utc));
+        }
+    }
+    for f in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"] {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, f) {
+            return Some(t.and_utc());
+        }
+        if let Ok(d) = chrono::NaiveDate::parse_from_str(s, f) {
+            return d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn times_as_both_engines_print_them() {
+        for (s, want) in [
+            ("2026-11-25 13:00:00+08", "2026-11-25T05:00:00+00:00"),
+            (
+                "2026-11-25 05:00:00.123+00",
+                "2026-11-25T05:00:00.123+00:00",
+            ),
+            ("2026-11-25T05:00:00Z", "2026-11-25T05:00:00+00:00"),
+            ("2026-11-25 05:00:00", "2026-11-25T05:00:00+00:00"),
+            ("2026-11-25", "2026-11-25T00:00:00+00:00"),
+        ] {
+            assert_eq!(
+                super::parse_time(s).map(|t| t.to_rfc3339()).as_deref(),
+                Some(want),
+                "{s}"
+            );
+        }
+        assert!(super::parse_time("yesterday").is_none());
+    }
+}

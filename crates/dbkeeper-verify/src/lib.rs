@@ -61,6 +61,10 @@ pub struct DrillRequest {
     pub jobs: usize,
     /// Restore into this configured drill server instead of a scratch instance.
     pub into: Option<DrillTarget>,
+    /// Measure RPO from the newest value of this column in the restored copy
+    /// (`schema.table.column` or `table.column`, in the backup's first database) instead of the
+    /// backup's snapshot time: the newest business record that would survive.
+    pub rpo_column: Option<String>,
 }
 
 /// A configured server kept for drills. It must not be the backup's source: a drill there
@@ -126,6 +130,7 @@ pub async fn drill(req: DrillRequest) -> Result<DrillReport> {
     let proven = prove(&source, &req.repo, &req.decryption).await;
     phases.push(phase("verify", t));
     let mut scratch: Option<Box<dyn ScratchInstance>> = None;
+    let mut newest_data: Option<(chrono::DateTime<Utc>, String)> = None;
     match proven {
         Ok(bytes) => {
             let mut c = blank("integrity", Verdict::Pass);
@@ -145,6 +150,14 @@ pub async fn drill(req: DrillRequest) -> Result<DrillReport> {
             match restored {
                 Ok((target, s)) => {
                     let c = Instant::now();
+                    if let Some(col) = &req.rpo_column {
+                        match checks::newest(&target, &manifest, col).await {
+                            Ok(at) => newest_data = Some((at, col.clone())),
+                            Err(e) => {
+                                checks.push(failed("rpo", col.clone(), "a timestamp".into(), &e))
+                            }
+                        }
+                    }
                     checks.extend(check_all(&target, &manifest, &req.sanity).await);
                     phases.push(phase("checks", c));
                     scratch = s;
@@ -173,7 +186,10 @@ pub async fn drill(req: DrillRequest) -> Result<DrillReport> {
         .filter(|p| p.name != "checks")
         .map(|p| p.seconds)
         .sum();
-    let backup_point = manifest.facts.started_at;
+    let (backup_point, rpo_basis) = match newest_data {
+        Some((at, col)) => (at, format!("newest {col}")),
+        None => (manifest.facts.started_at, "backup snapshot".to_string()),
+    };
     let rpo_seconds = (started_at - backup_point).num_milliseconds().max(0) as f64 / 1000.0;
     for (m, actual, max) in [
         (msg::RTO_CHECK, rto_seconds, req.rto_max),
@@ -244,6 +260,7 @@ pub async fn drill(req: DrillRequest) -> Result<DrillReport> {
         started_at,
         ended_at: Utc::now(),
         backup_point,
+        rpo_basis,
         rpo_seconds,
         rpo_max_seconds: req.rpo_max.map(|d| d.as_secs_f64()),
         rto_seconds,

@@ -63,6 +63,14 @@ dbkeeper_core::catalogue! {
         en: "backup {backup} is physical: it is drilled in a scratch instance, not restored into a running server",
         zh: "备份 {backup} 是物理备份：只能在临时实例中演练，不能还原到运行中的服务器"
     }
+    RPO_COLUMN = "verify.rpo_column" {
+        en: "cannot read the newest time from `{column}` in the restored copy",
+        zh: "无法从还原副本的 `{column}` 读取最新时间"
+    }
+    RPO_COLUMN_HINT = "verify.rpo_column_hint" {
+        en: "name a timestamp or date column as table.column or schema.table.column of the backup's (first) database",
+        zh: "请以 表.列 或 模式.表.列 的形式指定备份（第一个）数据库中的时间戳或日期列"
+    }
     RTO_CHECK = "verify.rto_check" { en: "recovery time (RTO)", zh: "恢复时间（RTO）" }
     RPO_CHECK = "verify.rpo_check" { en: "age of the data (RPO)", zh: "数据时效（RPO）" }
     INTEGRITY_CHECK = "verify.integrity_check" {

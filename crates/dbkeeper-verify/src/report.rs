@@ -101,6 +101,8 @@ pub struct DrillReport {
     pub ended_at: DateTime<Utc>,
     /// When the backup's data is from (its snapshot), and how old it was at the drill.
     pub backup_point: DateTime<Utc>,
+    /// What `backup_point` is: the backup's snapshot, or the newest value of a named column.
+    pub rpo_basis: String,
     pub rpo_seconds: f64,
     pub rpo_max_seconds: Option<f64>,
     /// Fetch, check, restore and verify, end to end.
@@ -270,7 +272,10 @@ fn identity(r: &DrillReport, lang: Lang) -> Vec<(String, String)> {
             format!("{} ({} {})", r.kind, r.engine, r.server_version),
         ),
         (t(msg::MANIFEST_SHA), r.manifest_sha256.clone()),
-        (t(msg::BACKUP_POINT), r.backup_point.to_rfc3339()),
+        (
+            t(msg::BACKUP_POINT),
+            format!("{} ({})", r.backup_point.to_rfc3339(), r.rpo_basis),
+        ),
         (
             "RPO".into(),
             format!("{} (max {})", human(r.rpo_seconds), max(r.rpo_max_seconds)),

@@ -576,6 +576,11 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "DURATION")]
     pub rpo_max: Option<String>,
 
+    /// Measure RPO from the newest value of this column in the restored copy
+    /// (table.column or schema.table.column) instead of the backup's snapshot time
+    #[arg(long, value_name = "COLUMN")]
+    pub rpo_column: Option<String>,
+
     /// Restore into this configured drill server instead of a scratch instance (logical backups;
     /// refused when it is the backup's source: same address, server identity or data directory)
     #[arg(long, value_name = "TARGET", conflicts_with_all = ["sample", "all"])]

@@ -385,6 +385,11 @@ fn a_drill_server_is_used_but_never_the_source() {
         "shop",
         "CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 777) g",
     );
+    psql(
+        &src,
+        "shop",
+        "CREATE TABLE ev (at timestamptz); INSERT INTO ev VALUES ('2020-01-01 08:00:00+08')",
+    );
     let dst = dbkeeper_testkit::postgres();
     let c = cli();
     let (key, recipient) = keygen(&c, "k.key");
@@ -443,4 +448,33 @@ fn a_drill_server_is_used_but_never_the_source() {
     assert_eq!(code, 0, "{err}\n{out}");
     assert_eq!(json(&out)["verdict"], "pass");
     assert_eq!(psql(&dst, "shop", "SELECT count(*) FROM t"), "777");
+
+    // RPO from the newest business record rather than the snapshot: years old, so over 26h.
+    let (code, out, _) = run(c
+        .cmd()
+        .args([
+            "--format",
+            "json",
+            "verify",
+            "--latest",
+            "src",
+            "--repo",
+            &repo,
+            "--rpo-column",
+            "public.ev.at",
+            "--rpo-max",
+            "26h",
+            "--identity",
+        ])
+        .arg(&key));
+    assert_eq!(code, 2, "{out}");
+    let r = json(&out);
+    assert_eq!(r["backup_point"], "2020-01-01T00:00:00Z");
+    assert!(
+        r["rpo_basis"]
+            .as_str()
+            .is_some_and(|b| b.contains("public.ev.at")),
+        "{r:#}"
+    );
+    assert_eq!(check(&r, "rpo", "RPO")["verdict"], "fail");
 }

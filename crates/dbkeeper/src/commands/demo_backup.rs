@@ -137,6 +137,7 @@ pub async fn run(ctx: &Ctx, target: &Target) -> Result<DemoBackup, Error> {
         rpo_max: None,
         jobs: 2,
         into: None,
+        rpo_column: None,
     })
     .await?;
     let reports = ctx.state.dir().join("reports");

@@ -586,6 +586,7 @@ async fn verify(ctx: &Ctx, step: &StepContext<'_>, w: &VerifyWith) -> Result<Out
         rpo_max: w.rpo_max,
         jobs: 2,
         into: None,
+        rpo_column: None,
     })
     .await?;
     let mut formats = Vec::new();

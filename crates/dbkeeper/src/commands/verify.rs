@@ -119,6 +119,7 @@ pub async fn run(ctx: &Ctx, a: VerifyArgs) -> Result<u8, Error> {
             }),
             None => None,
         },
+        rpo_column: a.rpo_column.clone(),
     })
     .await?;
     let (sha, paths) = file(ctx, &report, &formats)?;
@@ -225,6 +226,7 @@ async fn all(
             rpo_max,
             jobs: a.jobs as usize,
             into: None,
+            rpo_column: a.rpo_column.clone(),
         })
         .await;
         match result {
