@@ -223,6 +223,8 @@ pub struct VerifyWith {
     pub sanity: Vec<Sanity>,
     pub rto_max: Option<Duration>,
     pub rpo_max: Option<Duration>,
+    /// RPO from the newest value of this column in the restored copy.
+    pub rpo_column: Option<String>,
     /// A name in `secrets:`; [`crate::StepContext::secret`] resolves it.
     pub identity: Option<String>,
     pub report: Option<Template>,

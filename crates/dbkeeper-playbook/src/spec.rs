@@ -231,6 +231,11 @@ const VERIFY: &[Field] = &[
         "the backup must be at most this old",
     ),
     opt(
+        "rpo_column",
+        Ty::Text,
+        "measure RPO from the newest value of this column (table.column or schema.table.column) in the restored copy",
+    ),
+    opt(
         "identity",
         Ty::Secret,
         "the secret holding the age identity that decrypts the backup",

@@ -53,6 +53,7 @@ pub(crate) fn build(name: &str, f: &Fields) -> Option<Action> {
                     .collect(),
                 rto_max: f.duration("rto_max"),
                 rpo_max: f.duration("rpo_max"),
+                rpo_column: f.text("rpo_column"),
                 identity: f.text("identity"),
                 report: f.template("report"),
             })

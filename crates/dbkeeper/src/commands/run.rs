@@ -586,7 +586,7 @@ async fn verify(ctx: &Ctx, step: &StepContext<'_>, w: &VerifyWith) -> Result<Out
         rpo_max: w.rpo_max,
         jobs: 2,
         into: None,
-        rpo_column: None,
+        rpo_column: w.rpo_column.clone(),
     })
     .await?;
     let mut formats = Vec::new();
