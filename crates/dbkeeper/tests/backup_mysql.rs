@@ -70,9 +70,27 @@ fn logical_round_trip_of_every_database_with_users_and_grants() {
         "inspect",
         "his",
         "--only",
-        "MY-BAK-001,MY-BAK-005",
+        "MY-BAK-001,MY-BAK-005,MY-BAK-006",
     ]));
     let report = json(&out);
+    let f = report[0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["check"] == "MY-BAK-006")
+        .unwrap_or_else(|| panic!("MY-BAK-006 in {out}"));
+    assert_eq!(f["status"], "ok", "not a Galera node: {f}");
+    // Only a local copy: the offsite check says so.
+    let (_, out3, _) =
+        run(c
+            .cmd()
+            .args(["--format", "json", "inspect", "his", "--only", "MY-BAK-003"]));
+    let f3 = json(&out3)[0]["findings"][0].clone();
+    assert_eq!(f3["check"], "MY-BAK-003");
+    assert!(
+        matches!(f3["status"].as_str(), Some("warning" | "critical")),
+        "no offsite copy: {f3}"
+    );
     for id in ["MY-BAK-001", "MY-BAK-005"] {
         let f = report[0]["findings"]
             .as_array()

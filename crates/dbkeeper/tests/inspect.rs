@@ -455,6 +455,23 @@ fn mariadb_flips_on_an_anonymous_account_and_the_djbh3_profile() {
     assert!(code <= 1, "without it: ok or warnings, got {code}");
     assert_eq!(reports(&out)[0]["counts"]["critical"], 0);
 
+    // MY-AV-002 states the role and read_only as it finds them (facts, not a verdict).
+    let av = |c: &dbkeeper_testkit::Cli| {
+        let (_, out, _) =
+            run(c
+                .cmd()
+                .args(["--format", "json", "inspect", &url, "--only", "MY-AV-002"]));
+        let r = reports(&out)[0].clone();
+        finding(&r, "MY-AV-002").expect("MY-AV-002").clone()
+    };
+    let before = av(&c);
+    assert_eq!(before["evidence"]["values"]["role"], "primary", "{before}");
+    assert_eq!(before["evidence"]["values"]["read_only"], "OFF", "{before}");
+    mariadb_client(&db, "SET GLOBAL read_only = ON");
+    let after = av(&c);
+    assert_eq!(after["evidence"]["values"]["read_only"], "ON", "{after}");
+    mariadb_client(&db, "SET GLOBAL read_only = OFF");
+
     let (code, _, _) = run(c.cmd().args(["inspect", &url, "--only", "MY-SEC-001"]));
     assert_eq!(code, 0);
     mariadb_client(&db, "CREATE USER ''@'localhost'");

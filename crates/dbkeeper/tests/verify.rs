@@ -320,6 +320,24 @@ fn mariadb_logical_and_postgres_physical_drills_pass() {
     let r = json(&out);
     assert_eq!(check(&r, "engine", "CHECK TABLE")["verdict"], "pass");
     assert_eq!(check(&r, "objects", "routines")["verdict"], "pass");
+    // Inspections of the target named `src` see the drill (MY-BAK-004).
+    c.write(
+        "dbkeeper.yaml",
+        &format!(
+            "version: 1\ntargets:\n  src: {{url: \"{}\"}}\n",
+            url_of(&my, None)
+        ),
+    );
+    let (_, out, _) =
+        run(c
+            .cmd()
+            .args(["--format", "json", "inspect", "src", "--only", "MY-BAK-004"]));
+    let f = json(&out)[0]["findings"][0].clone();
+    assert_eq!(
+        (f["check"].as_str(), f["status"].as_str()),
+        (Some("MY-BAK-004"), Some("ok")),
+        "{f}"
+    );
     // The same server, physically: prepared with mariabackup and started by the drill.
     let id = backup(&c, &url_of(&my, None), &repo, &recipient, "physical");
     let (code, out, err) = run(c

@@ -321,6 +321,7 @@ pub(super) fn defs() -> Vec<Def> {
             .tags(&["djbh3:8.1.4.8b"])
             .src("等保 8.1.4.8b; DESIGN §2 fail closed on security"),
         // Not provoked by the tests: no Galera cluster (its "not a Galera node" path runs).
+        // Not provoked by the tests: needs a Galera node (its "not a Galera node" path runs).
         check("MY-BAK-006", B, msg::BAK_006, msg::BAK_006_FIX, |c| {
             if !c.opt_setting("wsrep_on").is_some_and(|s| s.is_on()) {
                 return Ok(Outcome::new(Status::Ok, Text::new(super::msg::NO_GALERA)));
