@@ -326,6 +326,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         one_of: &[],
         outputs: &[
             out("status", OutTy::Str, "ok, warning or critical"),
+            out("verdict", OutTy::Str, "the same as status"),
             out("warnings", OutTy::Num, "findings at warning"),
             out("criticals", OutTy::Num, "findings at critical"),
             out("checks", OutTy::Num, "checks run"),
@@ -340,6 +341,14 @@ pub const ACTIONS: &[ActionSpec] = &[
         one_of: &[],
         outputs: &[
             out("backup_id", OutTy::Str, "the new backup's id"),
+            out("target", OutTy::Str, "the name the backup is filed under"),
+            out(
+                "repos",
+                OutTy::Any,
+                "the repositories that hold it (a list)",
+            ),
+            out("plain_bytes", OutTy::Num, "bytes before compression"),
+            out("stored_bytes", OutTy::Num, "bytes stored (per repository)"),
             out("size_bytes", OutTy::Num, "bytes stored (per repository)"),
             out("duration_ms", OutTy::Num, "how long the backup took"),
             out("tables", OutTy::Num, "tables in the backup"),
