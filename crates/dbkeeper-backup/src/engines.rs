@@ -15,6 +15,18 @@ pub async fn connect(target: &Target) -> Result<Box<dyn Engine>> {
     })
 }
 
+/// Connects for a logical restore: the database restored into may not exist yet, so the
+/// session that creates it uses the server's maintenance database (PostgreSQL's `postgres`; a
+/// MySQL session needs none).
+pub async fn connect_admin(target: &Target) -> Result<Box<dyn Engine>> {
+    let mut admin = target.clone();
+    admin.database = match target.engine {
+        EngineKind::Postgres => Some("postgres".into()),
+        EngineKind::Mysql => None,
+    };
+    connect(&admin).await
+}
+
 /// `pg_basebackup` (tar, WAL included) or `mariabackup --backup --stream`, into `sink`.
 pub async fn backup_physical(target: &Target, sink: &dyn ObjectSink) -> Result<DumpContents> {
     match target.engine {

@@ -195,14 +195,7 @@ pub async fn restore(spec: RestoreSpec) -> Result<RestoreOutcome> {
     let t = Instant::now();
     let (logical, physical) = match &spec.to {
         Destination::Target(target) => {
-            // The database restored into may not exist yet: the session that creates it
-            // connects to the server's maintenance database instead.
-            let mut admin = target.clone();
-            admin.database = match target.engine {
-                dbkeeper_core::target::EngineKind::Postgres => Some("postgres".into()),
-                dbkeeper_core::target::EngineKind::Mysql => None,
-            };
-            let engine = engines::connect(&admin).await?;
+            let engine = engines::connect_admin(target).await?;
             let report = engine
                 .restore_logical(&request, &manifest.facts.contents, &source)
                 .await?;

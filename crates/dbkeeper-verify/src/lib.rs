@@ -359,12 +359,7 @@ async fn restore_into(
     phases: &mut Vec<Phase>,
 ) -> Result<()> {
     let t = Instant::now();
-    let mut admin = target.clone();
-    admin.database = match admin.engine {
-        EngineKind::Postgres => Some("postgres".into()),
-        EngineKind::Mysql => None,
-    };
-    let engine = dbkeeper_backup::engines::connect(&admin).await?;
+    let engine = dbkeeper_backup::engines::connect_admin(target).await?;
     engine
         .restore_logical(
             &RestoreRequest {
@@ -391,11 +386,7 @@ async fn restore(
             let s = scratch::empty(m).await?;
             phases.push(phase("scratch", t));
             let t = Instant::now();
-            let mut admin = s.target().clone();
-            if admin.engine == EngineKind::Postgres {
-                admin.database = Some("postgres".into());
-            }
-            let engine = dbkeeper_backup::engines::connect(&admin).await?;
+            let engine = dbkeeper_backup::engines::connect_admin(s.target()).await?;
             engine
                 .restore_logical(
                     &RestoreRequest {

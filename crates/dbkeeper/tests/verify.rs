@@ -28,6 +28,22 @@ fn backup(c: &Cli, url: &str, repo: &str, recipient: &str, kind: &str) -> String
     json(&out)["id"].as_str().expect("id").to_string()
 }
 
+/// `verify ID --repo REPO --identity KEY --format json`: (exit code, stdout, stderr).
+fn drill(c: &Cli, id: &str, repo: &str, key: &std::path::Path) -> (i32, String, String) {
+    run(c
+        .cmd()
+        .args([
+            "--format",
+            "json",
+            "verify",
+            id,
+            "--repo",
+            repo,
+            "--identity",
+        ])
+        .arg(key))
+}
+
 fn check<'a>(report: &'a serde_json::Value, kind: &str, name: &str) -> &'a serde_json::Value {
     report["checks"]
         .as_array()
@@ -167,18 +183,7 @@ fn a_postgres_drill_passes_reports_and_catches_a_lying_manifest() {
     let rows = t["rows"].as_u64().expect("rows");
     t["rows"] = serde_json::json!(rows + 1);
     std::fs::write(&manifest, serde_json::to_vec_pretty(&m).expect("json")).expect("write");
-    let (code, out, _) = run(c
-        .cmd()
-        .args([
-            "--format",
-            "json",
-            "verify",
-            &id,
-            "--repo",
-            &repo,
-            "--identity",
-        ])
-        .arg(&key));
+    let (code, out, _) = drill(&c, &id, &repo, &key);
     assert_eq!(code, 2, "{out}");
     let r = json(&out);
     assert_eq!(r["verdict"], "fail");
@@ -267,18 +272,7 @@ fn a_damaged_backup_fails_before_anything_is_restored() {
         .args(["verify", "--all", "--repo", &repo, "--identity"])
         .arg(&key));
     assert_eq!(code, 2);
-    let (code, out, _) = run(c
-        .cmd()
-        .args([
-            "--format",
-            "json",
-            "verify",
-            &id,
-            "--repo",
-            &repo,
-            "--identity",
-        ])
-        .arg(&key));
+    let (code, out, _) = drill(&c, &id, &repo, &key);
     assert_eq!(code, 2, "{out}");
     let r = json(&out);
     assert_eq!(r["verdict"], "fail");
@@ -304,18 +298,7 @@ fn mariadb_logical_and_postgres_physical_drills_pass() {
     let (key, recipient) = keygen(&c, "k.key");
     let repo = format!("file://{}", c.work_dir().join("repo").display());
     let id = backup(&c, &url_of(&my, None), &repo, &recipient, "logical");
-    let (code, out, err) = run(c
-        .cmd()
-        .args([
-            "--format",
-            "json",
-            "verify",
-            &id,
-            "--repo",
-            &repo,
-            "--identity",
-        ])
-        .arg(&key));
+    let (code, out, err) = drill(&c, &id, &repo, &key);
     assert_eq!(code, 0, "{err}\n{out}");
     let r = json(&out);
     assert_eq!(check(&r, "engine", "CHECK TABLE")["verdict"], "pass");
@@ -340,18 +323,7 @@ fn mariadb_logical_and_postgres_physical_drills_pass() {
     );
     // The same server, physically: prepared with mariabackup and started by the drill.
     let id = backup(&c, &url_of(&my, None), &repo, &recipient, "physical");
-    let (code, out, err) = run(c
-        .cmd()
-        .args([
-            "--format",
-            "json",
-            "verify",
-            &id,
-            "--repo",
-            &repo,
-            "--identity",
-        ])
-        .arg(&key));
+    let (code, out, err) = drill(&c, &id, &repo, &key);
     assert_eq!(code, 0, "{err}\n{out}");
     let r = json(&out);
     assert_eq!(r["kind"], "physical");
@@ -375,18 +347,7 @@ fn mariadb_logical_and_postgres_physical_drills_pass() {
         &recipient,
         "physical",
     );
-    let (code, out, err) = run(c
-        .cmd()
-        .args([
-            "--format",
-            "json",
-            "verify",
-            &id,
-            "--repo",
-            &repo,
-            "--identity",
-        ])
-        .arg(&key));
+    let (code, out, err) = drill(&c, &id, &repo, &key);
     assert_eq!(code, 0, "{err}\n{out}");
     let r = json(&out);
     assert_eq!(r["kind"], "physical");
@@ -495,4 +456,35 @@ fn a_drill_server_is_used_but_never_the_source() {
         "{r:#}"
     );
     assert_eq!(check(&r, "rpo", "RPO")["verdict"], "fail");
+}
+
+#[test]
+fn bad_arguments_are_refused_before_anything_is_read() {
+    let c = cli();
+    let repo = format!("file://{}", c.work_dir().join("nowhere").display());
+    for (args, code, says) in [
+        (vec!["--rto-max", "soon"], 64, "90s, 30m, 26h, 7d"),
+        (vec!["--report", "drill.pdf"], 64, ".html"),
+        (vec!["--report", "missing-dir/drill.html"], 73, "mkdir -p"),
+    ] {
+        let (got, _, err) = run(c
+            .cmd()
+            .args(["verify", "20261125T013000Z-3f9c", "--repo", &repo])
+            .args(&args));
+        assert_eq!(got, code, "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    let (got, _, err) = run(c.cmd().args([
+        "--lang",
+        "zh-CN",
+        "verify",
+        "x",
+        "--repo",
+        &repo,
+        "--rpo-max",
+        "昨天",
+    ]));
+    assert_eq!(got, 64, "{err}");
+    assert!(err.contains("不是有效的时长"), "{err}");
+    assert!(!c.work_dir().join("nowhere").exists(), "nothing created");
 }

@@ -2,8 +2,6 @@
 //! repository, a restore of it into a second database with the row counts side by side, and a
 //! restore drill of the same backup with its report.
 
-use std::io::Write;
-
 use dbkeeper_backup::repos;
 use dbkeeper_backup::restore::{Destination, RestoreSpec, Which};
 use dbkeeper_backup::{BackupRequest, Progress};
@@ -41,7 +39,8 @@ pub async fn run(ctx: &Ctx, target: &Target) -> Result<DemoBackup, Error> {
         .map_err(|e| Error::new(ErrorKind::CantCreate, Text::new(msg::TASK_FAILED)).detail(e))?;
     let (identity, recipient) = dbkeeper_repo::generate_identity();
     let key_file = dir.path().join("demo.key");
-    write_private(&key_file, identity.expose().as_bytes())?;
+    crate::commands::backup::write_new_private(&key_file, identity.expose().as_bytes())
+        .map_err(|e| Error::new(ErrorKind::CantCreate, Text::new(msg::TASK_FAILED)).detail(e))?;
     let entry = RepoEntry {
         name: "demo-repo".into(),
         url: format!("file://{}", dir.path().join("repo").display()),
@@ -169,18 +168,4 @@ pub async fn run(ctx: &Ctx, target: &Target) -> Result<DemoBackup, Error> {
         tables,
     })
     // `dir` (key and repository) is removed here.
-}
-
-fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let cant = |e: std::io::Error| {
-        Error::new(ErrorKind::CantCreate, Text::new(msg::TASK_FAILED)).detail(e)
-    };
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(cant)?;
-    f.write_all(bytes).map_err(cant)
 }

@@ -89,10 +89,7 @@ pub async fn run(ctx: &Ctx, a: VerifyArgs) -> Result<u8, Error> {
     }
     let which = match (&a.backup, &a.latest) {
         (Some(id), _) => Which::parse(id, None)?,
-        (None, Some(t)) => Which::Latest(match ctx.target(t) {
-            Ok(target) => dbkeeper_backup::repo_name(&target),
-            Err(_) => t.clone(),
-        }),
+        (None, Some(t)) => Which::Latest(crate::commands::backup::filed_name(ctx, t)),
         (None, None) => Which::parse("latest", None)?,
     };
     let decryption = repos::decryption(&entry, &repo, a.identity.as_deref())?;

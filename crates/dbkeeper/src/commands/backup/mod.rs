@@ -23,6 +23,29 @@ use crate::cli::{BackupArgs, Format, KindArg, RestoreArgs};
 use crate::output;
 use progress::Ticker;
 
+/// The name a target's backups are filed under: a config name or a URL is resolved and named
+/// as `backup` names it, so that `latest` of a URL finds that URL's backups; anything else is
+/// taken as the filed name itself (a target no longer in the config).
+pub fn filed_name(ctx: &Ctx, name_or_url: &str) -> String {
+    match ctx.target(name_or_url) {
+        Ok(target) => dbkeeper_backup::repo_name(&target),
+        Err(_) => name_or_url.to_string(),
+    }
+}
+
+/// Writes a new file readable by its owner only (0600 from the first byte), never over an
+/// existing one: identity files.
+pub fn write_new_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
 /// A repository by config name or URL.
 pub fn repo_entry(ctx: &Ctx, name_or_url: &str) -> Result<RepoEntry, Error> {
     dbkeeper_config::resolve_repo(ctx.config()?, name_or_url)
@@ -215,11 +238,7 @@ fn print_backup(ctx: &Ctx, o: &BackupOutcome) {
 pub async fn restore(ctx: &Ctx, a: RestoreArgs) -> Result<u8, Error> {
     let entry = repo_entry(ctx, &a.repo)?;
     let repo = repos::open_for_read(&entry, &S3Options::default()).await?;
-    // `latest` of a target given as a URL finds the backups filed under its derived name.
-    let latest_of = a.target.as_ref().map(|t| match ctx.target(t) {
-        Ok(target) => dbkeeper_backup::repo_name(&target),
-        Err(_) => t.clone(),
-    });
+    let latest_of = a.target.as_deref().map(|t| filed_name(ctx, t));
     let which = Which::parse(&a.backup, latest_of.as_deref())?;
     let decryption = repos::decryption(&entry, &repo, a.identity.as_deref())?;
     let (to, audit_target) = match (&a.to, &a.to_dir) {
@@ -314,7 +333,6 @@ fn print_restore(ctx: &Ctx, o: &RestoreOutcome) {
 }
 
 pub fn keygen(ctx: &Ctx, out: &Path) -> Result<u8, Error> {
-    use std::os::unix::fs::OpenOptionsExt;
     let (identity, recipient) = dbkeeper_repo::generate_identity();
     let cant = |e: std::io::Error| {
         let m = if e.kind() == std::io::ErrorKind::AlreadyExists {
@@ -329,15 +347,7 @@ pub fn keygen(ctx: &Ctx, out: &Path) -> Result<u8, Error> {
         .hint(Text::new(msg::KEYGEN_HINT))
         .detail(e)
     };
-    // Created 0600 from the first byte, and never over an existing key.
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(out)
-        .map_err(cant)?;
-    f.write_all(identity.expose().as_bytes()).map_err(cant)?;
-    f.sync_all().map_err(cant)?;
+    write_new_private(out, identity.expose().as_bytes()).map_err(cant)?;
     let public = recipient.to_string();
     ctx.audit(
         "keygen",
