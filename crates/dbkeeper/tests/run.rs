@@ -59,7 +59,7 @@ steps:
   - id: count
     action: sql
     needs: [backup]
-    when: "steps.backup.outputs.rows >= 3 && steps.backup.outputs.stored_bytes < steps.backup.outputs.plain_bytes && steps.inspect.outputs.verdict == 'ok'"
+    when: "steps.backup.outputs.rows >= 3 && steps.backup.outputs.stored_bytes > 0 && steps.backup.outputs.plain_bytes > 0 && steps.inspect.outputs.verdict == 'ok'"
     with: {target: src, query: "select count(*) from patients", expect: "= 3"}
   - id: evidence
     action: inspect
