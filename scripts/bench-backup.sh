@@ -27,6 +27,8 @@
 #                                            alternating; the medians are compared [default: 1]
 #   OUT=/tmp/b.json scripts/bench-backup.sh  where the JSON results go [default: bench-backup.json]
 #   DBKEEPER=/path/to/dbkeeper ...           use that binary instead of building target/release
+#   ENGINES=mariadb scripts/bench-backup.sh  only that engine's lines (postgres, mariadb, or
+#                                            both comma-separated) [default: postgres,mariadb]
 #
 # Exit 0 when everything ran, whatever the ratios (it is a measurement); 1 when dbkeeper failed
 # (a backup or restore error, or a restore whose row counts differ from the source); 69 when a
@@ -46,6 +48,7 @@ cd "$(dirname "$0")/.."
 REPO_ROOT=$PWD
 
 SCALE=${SCALE:-40}
+ENGINES=${ENGINES:-postgres,mariadb}
 RUNS=${RUNS:-1}
 OUT=${OUT:-bench-backup.json}
 case "$OUT" in /*) ;; *) OUT=$ORIG_PWD/$OUT ;; esac
@@ -66,6 +69,13 @@ for v in SCALE RUNS; do
   fi
 done
 NOTES_ROWS=$((SCALE * 7500))
+want() { [[ ",$ENGINES," == *",$1,"* ]]; }
+want postgres || want mariadb || { say "ENGINES must name postgres, mariadb or both, not '$ENGINES'"; exit 64; }
+# Each engine's sections run this many times (0: not measured).
+PG_RUNS=0 MY_RUNS=0
+want postgres && PG_RUNS=$RUNS
+want mariadb && MY_RUNS=$RUNS
+PG_DB_BYTES=0 MY_DB_BYTES=0
 
 # --- tools ---------------------------------------------------------------------------------
 sudo=()
@@ -248,6 +258,7 @@ notes_body() { # COLUMN
     "$1" "$1" "${parts[*]}"
 }
 
+if want postgres; then
 say "PostgreSQL data: pgbench -i -s $SCALE and $NOTES_ROWS rows of text"
 t0=$(now_ns)
 psql_ postgres -c "CREATE DATABASE bench"
@@ -264,7 +275,9 @@ psql_ bench -c "VACUUM ANALYZE"
 psql_ bench -c "CHECKPOINT"
 PG_DB_BYTES=$(psql_ bench -At -c "SELECT pg_database_size('bench')")
 say "PostgreSQL data loaded in $(secs $(($(now_ns) - t0))) s: $(mib "$PG_DB_BYTES") MiB"
+fi
 
+if want mariadb; then
 say "MariaDB data: the same tables and row counts"
 t0=$(now_ns)
 my_ >/dev/null <<EOF
@@ -287,6 +300,7 @@ EOF
 MY_DB_BYTES=$(my_ -N -e "SELECT SUM(data_length + index_length) FROM information_schema.tables
   WHERE table_schema = 'bench'")
 say "MariaDB data loaded in $(secs $(($(now_ns) - t0))) s: $(mib "$MY_DB_BYTES") MiB"
+fi
 
 # Row counts of every base table, "schema.table count" a line, by plain client queries.
 pg_counts() { # DB
@@ -305,8 +319,10 @@ my_counts() { # DB
       printf '%s %s\n' "$t" "$(my_ -N -e "SELECT COUNT(*) FROM \`$1\`.\`$t\`")"
     done
 }
-pg_counts bench >"$WORK/pg/counts.source"
-my_counts bench >"$WORK/my/counts.source"
+: >"$WORK/pg/counts.source"
+: >"$WORK/my/counts.source"
+if want postgres; then pg_counts bench >"$WORK/pg/counts.source"; fi
+if want mariadb; then my_counts bench >"$WORK/my/counts.source"; fi
 say "PostgreSQL rows: $(tr '\n' ' ' <"$WORK/pg/counts.source")"
 say "MariaDB rows: $(tr '\n' ' ' <"$WORK/my/counts.source")"
 
@@ -408,7 +424,7 @@ tag() { if [ "$RUNS" -gt 1 ]; then printf ' (run %s/%s)' "$run" "$RUNS"; fi; }
 ok() { [ -z "${FAILED[$1]:-}" ]; }
 PG_CONN="-h 127.0.0.1 -p $PGPORT -U postgres"
 PG_REPO=$WORK/repo-pg-logical
-for ((run = 1; run <= RUNS; run++)); do
+for ((run = 1; run <= PG_RUNS; run++)); do
   if ok pg_pipe; then
     say "pg logical backup: pg_dump -Fp | zstd -T2 -3 | age$(tag)"
     settle_pg
@@ -464,7 +480,7 @@ done
 PGBR_CONF=$WORK/pgbackrest/pgbackrest.conf
 PGBR_SKIP=""
 pgbr=()
-if [ -n "$HAVE_PGBACKREST" ]; then
+if [ -n "$HAVE_PGBACKREST" ] && want postgres; then
   say "pg physical backup: pgbackrest stanza"
   # retention high enough that no run's backup expires an earlier one (not part of the timing).
   cat >"$PGBR_CONF" <<EOF
@@ -501,7 +517,7 @@ fi
 [ -n "$PGBR_SKIP" ] && say "pg physical backup: SKIP pgbackrest: $PGBR_SKIP"
 
 PG_PREPO=$WORK/repo-pg-physical
-for ((run = 1; run <= RUNS; run++)); do
+for ((run = 1; run <= PG_RUNS; run++)); do
   if [ -z "$PGBR_SKIP" ]; then
     say "pg physical backup: pgbackrest backup --type=full$(tag)"
     settle_pg
@@ -536,7 +552,7 @@ MYDUMPER_SKIP=""
 MY_REPO=$WORK/repo-my-logical
 # A restore writes as much binlog as it loads; at large SCALEs that would fill the disk.
 PURGE_BINLOG="FLUSH BINARY LOGS; PURGE BINARY LOGS BEFORE NOW() + INTERVAL 1 SECOND"
-for ((run = 1; run <= RUNS; run++)); do
+for ((run = 1; run <= MY_RUNS; run++)); do
   if ok my_pipe; then
     say "mariadb logical backup: mariadb-dump --single-transaction | zstd -T2 -3 | age$(tag)"
     settle_my
@@ -652,14 +668,18 @@ compare() {
       detail: (if $detail == $verdict then null else $detail end)}' >>"$RESULTS"
 }
 
-compare "pg logical backup" time dbk_pg_backup pg_pipe "pg_dump -Fp|zstd|age" 1.0
-compare "pg logical backup" time dbk_pg_backup pg_fc "pg_dump -Fc" 0.4
-compare "pg logical stored size" size dbk_pg_backup pg_pipe "pg_dump -Fp|zstd|age" 1.05
-compare "pg logical restore" time dbk_pg_restore pg_restore "pg_restore -j2" 1.0
-compare "pg physical backup" time dbk_pg_phys pgbr "pgbackrest full zst" 1.0 "$PGBR_SKIP"
-compare "mariadb logical backup" time dbk_my_backup my_pipe "mariadb-dump|zstd|age" 1.0
-compare "mariadb logical backup" time dbk_my_backup mydumper "mydumper -t 2 -c" 0.7 "$MYDUMPER_SKIP"
-compare "mariadb logical restore" time dbk_my_restore my_restore "age -d|zstd -d|mariadb" 0.5
+if want postgres; then
+  compare "pg logical backup" time dbk_pg_backup pg_pipe "pg_dump -Fp|zstd|age" 1.0
+  compare "pg logical backup" time dbk_pg_backup pg_fc "pg_dump -Fc" 0.4
+  compare "pg logical stored size" size dbk_pg_backup pg_pipe "pg_dump -Fp|zstd|age" 1.05
+  compare "pg logical restore" time dbk_pg_restore pg_restore "pg_restore -j2" 1.0
+  compare "pg physical backup" time dbk_pg_phys pgbr "pgbackrest full zst" 1.0 "$PGBR_SKIP"
+fi
+if want mariadb; then
+  compare "mariadb logical backup" time dbk_my_backup my_pipe "mariadb-dump|zstd|age" 1.0
+  compare "mariadb logical backup" time dbk_my_backup mydumper "mydumper -t 2 -c" 0.7 "$MYDUMPER_SKIP"
+  compare "mariadb logical restore" time dbk_my_restore my_restore "age -d|zstd -d|mariadb" 0.5
+fi
 
 # Peak RSS: the largest of dbkeeper's runs.
 rss_max=0 rss_parts=()

@@ -374,8 +374,16 @@ dbkeeper_core::catalogue! {
         zh: "向 `{target}` 的数据库 `{database}` 还原 `{object}` 失败"
     }
     RESTORE_SCRIPT_HINT = "pg.restore_script_hint" {
-        en: "psql's or the server's own words follow the message; a missing role is restored with the backup's globals (roles), or created by hand first",
-        zh: "消息后附有 psql 或服务器的原始说明；缺少的角色可随备份中的全局对象（角色）一起还原，或先手工创建"
+        en: "psql's, pg_restore's or the server's own words follow the message; a missing role is restored with the backup's globals (roles), or created by hand first",
+        zh: "消息后附有 psql、pg_restore 或服务器的原始说明；缺少的角色可随备份中的全局对象（角色）一起还原，或先手工创建"
+    }
+    RESTORE_TEMP_FILE = "pg.restore_temp_file" {
+        en: "cannot write the backup's post-data archive to a temporary file for pg_restore",
+        zh: "无法将备份中的 post-data 归档写入供 pg_restore 使用的临时文件"
+    }
+    RESTORE_TEMP_FILE_HINT = "pg.restore_temp_file_hint" {
+        en: "it goes into $TMPDIR (or /tmp): check that the directory exists, is writable and has space, or point TMPDIR elsewhere",
+        zh: "临时文件写入 $TMPDIR（或 /tmp）：请检查该目录存在、可写且有空间，或将 TMPDIR 指向别处"
     }
     RESTORE_TABLE = "pg.restore_table" {
         en: "loading table {table} into database `{database}` on `{target}` failed",

@@ -426,6 +426,25 @@ pub(crate) async fn object_to_stdin(
     }
 }
 
+/// Runs the child to its end (stdin and stdout as the caller set them); its stderr on success.
+pub(crate) async fn run_to_end(cmd: Command, program: &Path) -> Result<String, ChildFailure> {
+    let running = Running::spawn(cmd, program).map_err(|e| ChildFailure {
+        detail: String::new(),
+        io_error: Some(e),
+    })?;
+    match running.wait().await {
+        (Ok(s), stderr) if s.success() => Ok(stderr),
+        (Ok(s), stderr) => Err(ChildFailure {
+            detail: with_status(&stderr, s),
+            io_error: None,
+        }),
+        (Err(e), stderr) => Err(ChildFailure {
+            detail: format!("{e}\n{stderr}"),
+            io_error: None,
+        }),
+    }
+}
+
 fn with_status(stderr: &str, status: ExitStatus) -> String {
     if stderr.trim().is_empty() {
         format!("exited with {status}")

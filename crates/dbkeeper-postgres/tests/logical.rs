@@ -111,7 +111,7 @@ async fn round_trip_of_every_database_into_a_new_server() {
         "globals.sql",
         "toc.json",
         "db/hard/pre-data.sql",
-        "db/hard/post-data.sql",
+        "db/hard/post-data.dump",
         "db/hard/sequences.sql",
         "db/hard/large-objects.lo",
         "db/hard/data/app.all_types.copy",

@@ -487,6 +487,95 @@ fn a_killed_backup_is_incomplete_and_a_second_one_waits_for_nobody() {
     assert_eq!(list[0]["backup"]["status"], "complete");
 }
 
+/// Post-data goes through `pg_restore --jobs`: a failure there (a policy for a role the
+/// destination lacks) stops the restore with pg_restore's own words and drops the database it
+/// had created; once the role exists, the same backup restores with every index, constraint and
+/// policy.
+#[test]
+fn a_failing_post_data_step_leaves_no_half_restored_database() {
+    let src = small_source();
+    psql(
+        &src,
+        "shop",
+        "CREATE ROLE auditor;
+         CREATE TABLE lines (order_id int REFERENCES orders (id), n int, PRIMARY KEY (order_id, n));
+         INSERT INTO lines SELECT g, 1 FROM generate_series(1, 100) g;
+         CREATE INDEX orders_note ON orders (note);
+         ALTER TABLE orders ENABLE ROW LEVEL SECURITY;
+         CREATE POLICY audit_read ON orders FOR SELECT TO auditor USING (id > 0);",
+    );
+    let c = cli();
+    let (key, recipient) = keygen(&c, "k.key");
+    let repo = format!("file://{}", c.work_dir().join("repo").display());
+    let (code, out, err) = run(c.cmd().args([
+        "--format",
+        "json",
+        "backup",
+        &url_of(&src, Some("shop")),
+        "--repo",
+        &repo,
+        "--recipient",
+        &recipient,
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let id = json(&out)["id"].as_str().expect("id").to_string();
+    let dst = dbkeeper_testkit::postgres();
+    let to = url_of(&dst, Some("shop"));
+    let restore = || {
+        run(c
+            .cmd()
+            .args([
+                "restore",
+                &id,
+                "--repo",
+                &repo,
+                "--to",
+                &to,
+                "--jobs",
+                "2",
+                "--identity",
+            ])
+            .arg(&key))
+    };
+
+    let (code, _, err) = restore();
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("post-data.dump"), "names the object: {err}");
+    assert!(
+        err.contains("role \"auditor\" does not exist"),
+        "pg_restore's words: {err}"
+    );
+    assert!(
+        !db_exists(&dst, "shop"),
+        "the half-restored database is dropped"
+    );
+
+    psql(&dst, "postgres", "CREATE ROLE auditor");
+    let (code, _, err) = restore();
+    assert_eq!(code, 0, "{err}");
+    let schema = |s: &dyn ScratchInstance| {
+        psql(
+            s,
+            "shop",
+            "SELECT string_agg(x, E'\\n' ORDER BY x) FROM (
+               SELECT indexdef AS x FROM pg_indexes WHERE schemaname = 'public'
+               UNION ALL SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+                 WHERE connamespace = 'public'::regnamespace
+               UNION ALL SELECT policyname || ' ' || array_to_string(roles, ',') || ' ' || qual
+                 FROM pg_policies) s",
+        )
+    };
+    let restored = schema(&dst);
+    assert_eq!(restored, schema(&src));
+    assert!(restored.contains("audit_read auditor"), "{restored}");
+    assert!(restored.contains("FOREIGN KEY (order_id)"), "{restored}");
+    assert_eq!(
+        psql(&dst, "shop", "SELECT count(*) FROM lines"),
+        "100",
+        "rows are there"
+    );
+}
+
 #[test]
 fn retention_keeps_pinned_and_newest_and_says_why() {
     let src = small_source();

@@ -14,7 +14,7 @@ use crate::connect::query_error;
 use crate::dump::catalog;
 use crate::dump::copy_out::{self, Task, SESSION_SETUP};
 use crate::dump::names;
-use crate::dump::toc::{DatabaseToc, TableToc, Toc, FORMAT, VERSION};
+use crate::dump::toc::{DatabaseToc, ScriptFormat, TableToc, Toc, FORMAT, VERSION};
 use crate::dump::{lo, METHOD};
 use crate::msg;
 use crate::tools::{self, ChildFailure};
@@ -317,11 +317,15 @@ async fn dump_database(
     let lo_object = (!large_objects.is_empty()).then(|| object(names::LARGE_OBJECTS));
 
     let snapshot_ref = snapshot.as_str();
-    let schema_dump = |section: &'static str, name: String| async move {
+    let schema_dump = |section: &'static str, format: ScriptFormat, name: String| async move {
         let mut cmd = tools::command(pg_dump, target, Some(db))?;
         cmd.arg(format!("--snapshot={snapshot_ref}"))
             .arg(format!("--section={section}"))
             .arg("--no-password");
+        if format == ScriptFormat::Custom {
+            // Uncompressed: the whole object is compressed on its way to the repository.
+            cmd.args(["--format=custom", "--compress=0"]);
+        }
         tools::stdout_to_object(cmd, pg_dump, sink, &name)
             .await
             .map(|(bytes, _)| bytes)
@@ -345,8 +349,8 @@ async fn dump_database(
     // Schema, data and large objects at once: pg_dump reads the catalog while the tables
     // stream; everything reads the one snapshot the leader keeps open until the end.
     let (_, _, copied, (), ()) = tokio::try_join!(
-        schema_dump("pre-data", object(names::PRE_DATA)),
-        schema_dump("post-data", object(names::POST_DATA)),
+        schema_dump("pre-data", ScriptFormat::Sql, object(names::PRE_DATA)),
+        schema_dump("post-data", ScriptFormat::Custom, object(names::POST_DATA)),
         copy_out::copy_all(target, &snapshot, &tasks, jobs, sink),
         write_sequences,
         large_objects_dump,
@@ -383,6 +387,7 @@ async fn dump_database(
             properties,
             pre_data: object(names::PRE_DATA),
             post_data: object(names::POST_DATA),
+            post_data_format: ScriptFormat::Custom,
             sequences: sequences_object.clone(),
             sequence_count: sequences.len() as u64,
             large_objects: lo_object.clone(),

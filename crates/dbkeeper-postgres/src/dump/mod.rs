@@ -12,7 +12,9 @@
 //! db/<database>/data/<schema>.<table>.copy      COPY text, one per table or leaf partition
 //! db/<database>/sequences.sql                   setval() per sequence
 //! db/<database>/large-objects.lo                large objects' contents (see lo.rs)
-//! db/<database>/post-data.sql                   pg_dump --section=post-data
+//! db/<database>/post-data.dump                  pg_dump --section=post-data --format=custom
+//!                                               (restored by pg_restore --jobs; `.sql` before
+//!                                               toc version 2)
 //! toc.json                                      written last
 //! ```
 //! Names are percent-encoded into safe path components (see `names.rs`).

@@ -48,7 +48,8 @@ pub(crate) fn table_object(dir: &str, schema: &str, table: &str, oid: u32) -> St
 pub(crate) const TOC: &str = "toc.json";
 pub(crate) const GLOBALS: &str = "globals.sql";
 pub(crate) const PRE_DATA: &str = "pre-data.sql";
-pub(crate) const POST_DATA: &str = "post-data.sql";
+/// A pg_dump custom archive (see [`super::toc::ScriptFormat::Custom`]).
+pub(crate) const POST_DATA: &str = "post-data.dump";
 pub(crate) const SEQUENCES: &str = "sequences.sql";
 pub(crate) const LARGE_OBJECTS: &str = "large-objects.lo";
 

@@ -1,11 +1,13 @@
 //! The logical restore: for each database of the backup, a new (or emptied) database, the
 //! pre-data schema through psql, the tables loaded in parallel and checked against the
 //! backup's row counts, sequences and large objects, then post-data (indexes, constraints,
-//! triggers — built after the data, so no trigger fires on restored rows), and last the
-//! database's own settings, comment and privileges.
+//! triggers — built after the data, so no trigger fires on restored rows; through
+//! `pg_restore --jobs`, several at once), and last the database's own settings, comment and
+//! privileges.
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::process::Stdio;
 
 use dbkeeper_core::dump::{DumpContents, ObjectSource, RestoreReport, RestoreRequest, TableRows};
 use dbkeeper_core::target::Target;
@@ -17,7 +19,7 @@ use crate::connect::{cause_chain, query_error};
 use crate::dump::copy_in::{self, LoadTask};
 use crate::dump::script::guard_create_roles;
 use crate::dump::sql::{database_statements, quote_literal};
-use crate::dump::toc::{DatabaseToc, Toc, FORMAT, VERSION};
+use crate::dump::toc::{DatabaseToc, ScriptFormat, Toc, FORMAT, VERSION};
 use crate::dump::{lo, names, METHOD};
 use crate::msg;
 use crate::tools::{self, read_error, ChildFailure};
@@ -61,6 +63,7 @@ pub(crate) async fn restore_logical(
         .map_err(|e| query_error(target, "server version", &e))?;
     let major = u32::try_from(version_num / 10000).unwrap_or(0);
     let psql = tools::find("psql", major).await?;
+    let pg_restore = tools::find("pg_restore", major).await?;
 
     let mut report = RestoreReport::default();
     if req.globals {
@@ -76,6 +79,7 @@ pub(crate) async fn restore_logical(
         let job = Job {
             target,
             psql: &psql,
+            pg_restore: &pg_restore,
             source,
             db,
             into: &into,
@@ -218,6 +222,7 @@ fn expected_rows(
 struct Job<'a> {
     target: &'a Target,
     psql: &'a Path,
+    pg_restore: &'a Path,
     source: &'a dyn ObjectSource,
     db: &'a DatabaseToc,
     into: &'a str,
@@ -477,7 +482,10 @@ async fn load_database(job: &Job<'_>, admin: &PgEngine, report: &mut RestoreRepo
             )));
         }
     }
-    report.bytes_read += run_script(job, &db.post_data).await?;
+    report.bytes_read += match db.post_data_format {
+        ScriptFormat::Sql => run_script(job, &db.post_data).await?,
+        ScriptFormat::Custom => run_archive(job, &db.post_data).await?,
+    };
 
     for sql in database_statements(job.into, &db.properties) {
         admin.client().batch_execute(&sql).await.map_err(|e| {
@@ -504,6 +512,57 @@ async fn run_script(job: &Job<'_>, object: &str) -> Result<u64> {
         .await
         .map(|(bytes, _)| bytes)
         .map_err(|f| script_failed(job.target, job.into, object, f))
+}
+
+/// Runs a pg_dump custom archive through `pg_restore --jobs`, stopping at the first error.
+/// Parallel pg_restore needs a file it can seek in, so the archive (schema only, small) is read
+/// whole — hash-checked like every read — into a private temporary file first.
+async fn run_archive(job: &Job<'_>, object: &str) -> Result<u64> {
+    let bytes = read_small(job.source, object).await?;
+    let file = tokio::task::spawn_blocking(move || -> std::io::Result<_> {
+        use std::io::Write;
+        // Created 0600 and removed when dropped, whatever happens below.
+        let mut file = tempfile::Builder::new()
+            .prefix("dbkeeper-post-data-")
+            .tempfile()?;
+        file.write_all(&bytes)?;
+        file.flush()?;
+        Ok((file, bytes.len() as u64))
+    })
+    .await
+    .map_err(|e| {
+        Error::new(
+            ErrorKind::Internal,
+            Text::verbatim("a blocking task failed"),
+        )
+        .detail(e)
+    })
+    .and_then(|r| {
+        r.map_err(|e| {
+            Error::new(ErrorKind::Failed, Text::new(msg::RESTORE_TEMP_FILE))
+                .hint(Text::new(msg::RESTORE_TEMP_FILE_HINT))
+                .detail(e)
+        })
+    })?;
+    let (file, size) = file;
+    let mut cmd = tools::command(job.pg_restore, job.target, Some(job.into))?;
+    tools::iso_session(&mut cmd);
+    cmd.args(["--exit-on-error", "--no-password"])
+        // A conninfo, not a bare name: pg_restore would read a database name holding `=` as one.
+        .arg(format!("--dbname=dbname={}", conninfo_value(job.into)))
+        .arg(format!("--jobs={}", job.jobs.max(1)))
+        .arg(file.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+    tools::run_to_end(cmd, job.pg_restore)
+        .await
+        .map(|_| size)
+        .map_err(|f| script_failed(job.target, job.into, object, f))
+}
+
+/// A value in a libpq conninfo string: single-quoted, with `\` and `'` escaped.
+fn conninfo_value(v: &str) -> String {
+    format!("'{}'", v.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
 fn script_failed(target: &Target, database: &str, object: &str, f: ChildFailure) -> Error {

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 
 /// Identifies the format, so that a restore refuses anything else.
 pub(crate) const FORMAT: &str = "dbkeeper-postgres-logical";
-pub(crate) const VERSION: u32 = 1;
+/// Version 2: post-data is a pg_dump custom archive ([`ScriptFormat::Custom`]); version 1
+/// backups (plain SQL post-data) are still read.
+pub(crate) const VERSION: u32 = 2;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Toc {
@@ -33,12 +35,29 @@ pub(crate) struct DatabaseToc {
     pub(crate) properties: DatabaseProps,
     pub(crate) pre_data: String,
     pub(crate) post_data: String,
+    /// Absent (plain SQL) in version 1.
+    #[serde(default)]
+    pub(crate) post_data_format: ScriptFormat,
     pub(crate) sequences: String,
     pub(crate) sequence_count: u64,
     pub(crate) large_objects: Option<String>,
     pub(crate) large_object_count: u64,
     pub(crate) tables: Vec<TableToc>,
     pub(crate) consistent_point: serde_json::Value,
+}
+
+/// How a schema object of the backup is written, and so what applies it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum ScriptFormat {
+    /// Plain SQL, run through psql.
+    #[default]
+    Sql,
+    /// A pg_dump custom-format archive, run through `pg_restore --jobs`: post-data is
+    /// mostly index and constraint builds, and pg_restore runs those of different tables at
+    /// once, in an order that respects their dependencies (a foreign key after the key it
+    /// references), as `pg_restore -j` of a whole dump does.
+    Custom,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,4 +106,27 @@ pub(crate) struct TableToc {
     pub(crate) object: String,
     pub(crate) rows: u64,
     pub(crate) bytes: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_1_post_data_is_plain_sql() {
+        let v1 = r#"{"name": "d", "dir": "db/d", "properties": {"owner": "o", "encoding": "UTF8",
+            "locale_provider": null, "collate": "C", "ctype": "C", "icu_locale": null,
+            "connection_limit": -1, "is_template": false, "comment": null, "acl": null,
+            "settings": []}, "pre_data": "db/d/pre-data.sql", "post_data": "db/d/post-data.sql",
+            "sequences": "db/d/sequences.sql", "sequence_count": 0, "large_objects": null,
+            "large_object_count": 0, "tables": [], "consistent_point": {}}"#;
+        let db: DatabaseToc = serde_json::from_str(v1).expect("a version 1 entry");
+        assert_eq!(db.post_data_format, ScriptFormat::Sql);
+        let v2 = v1.replace(
+            r#""post_data": "db/d/post-data.sql","#,
+            r#""post_data": "db/d/post-data.dump", "post_data_format": "custom","#,
+        );
+        let db: DatabaseToc = serde_json::from_str(&v2).expect("a version 2 entry");
+        assert_eq!(db.post_data_format, ScriptFormat::Custom);
+    }
 }
