@@ -37,6 +37,10 @@ pub trait ObjectSource: Send + Sync {
     fn names(&self) -> Vec<String>;
     /// Opens one object as a plaintext stream.
     async fn open(&self, name: &str) -> Result<Box<dyn tokio::io::AsyncRead + Send + Unpin>>;
+    /// The object's size in plain bytes, when known (restores start the biggest work first).
+    fn plain_size(&self, _name: &str) -> Option<u64> {
+        None
+    }
 }
 
 /// What a logical backup should contain.
@@ -94,6 +98,49 @@ pub struct RestoreRequest {
     pub force: bool,
     /// Also restore roles/users and grants, when the backup has them.
     pub globals: bool,
+    /// MySQL/MariaDB: whether the restored rows go to the server's binary log.
+    pub binlog: Binlog,
+}
+
+/// Whether a MySQL/MariaDB restore writes what it loads to the server's binary log.
+///
+/// A binary log is read by replicas, Galera nodes and binlog archivers (point-in-time
+/// recovery). With none of them connected, logging a restore only doubles its writes (and can
+/// fill the disk), and on MariaDB it costs about a third of the server's CPU: a `LOAD DATA` is
+/// logged row by row. So, as myloader does, `Auto` leaves it out then, and keeps it whenever
+/// anything reads the log or dbkeeper cannot tell.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Binlog {
+    #[default]
+    Auto,
+    On,
+    Off,
+}
+
+/// What a MySQL/MariaDB restore did about a server's binary log, and why.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct BinlogDecision {
+    /// The restore's statements and rows went to the binary log.
+    pub written: bool,
+    pub reason: BinlogReason,
+    /// Connections reading the binary log (replicas, binlog archivers) when the restore began.
+    pub readers: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BinlogReason {
+    /// `--binlog on` or `--binlog off`.
+    Asked,
+    /// Nothing was reading the binary log.
+    NoReaders,
+    /// Replicas or binlog archivers were connected.
+    Readers,
+    /// A Galera node: its cluster replicates through the binary log's events.
+    Galera,
+    /// The user cannot see other sessions (no PROCESS privilege) or cannot turn logging off.
+    CannotTell,
 }
 
 /// What a restore did.
@@ -102,4 +149,7 @@ pub struct RestoreReport {
     pub databases: Vec<String>,
     pub tables: Vec<TableRows>,
     pub bytes_read: u64,
+    /// MySQL/MariaDB with binary logging enabled: whether the restore was logged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub binlog: Option<BinlogDecision>,
 }

@@ -250,6 +250,14 @@ dbkeeper_core::catalogue! {
         en: "loading the rows of `{database}`.`{table}` into `{target}` failed",
         zh: "向 `{target}` 加载 `{database}`.`{table}` 的数据失败"
     }
+    BINLOG_OFF_DENIED = "mysql.binlog_off_denied" {
+        en: "cannot turn off binary logging for the restore on `{target}`",
+        zh: "无法在 `{target}` 上为本次还原关闭二进制日志"
+    }
+    BINLOG_OFF_DENIED_HINT = "mysql.binlog_off_denied_hint" {
+        en: "`{user}` needs the BINLOG ADMIN privilege (MariaDB 10.5.2 and later; SUPER before it; SYSTEM_VARIABLES_ADMIN on MySQL 8), or restore with --binlog auto or --binlog on",
+        zh: "`{user}` 需要 BINLOG ADMIN 权限（MariaDB 10.5.2 及以后；之前为 SUPER；MySQL 8 为 SYSTEM_VARIABLES_ADMIN），或改用 --binlog auto 或 --binlog on 还原"
+    }
     LOAD_FAILED_HINT = "mysql.load_failed_hint" {
         en: "the server's message is shown above; the table's rows were rolled back",
         zh: "上面是服务器的报错；该表已加载的数据已回滚"

@@ -63,6 +63,14 @@ impl ObjectSource for BackupSource {
             .collect()
     }
 
+    fn plain_size(&self, name: &str) -> Option<u64> {
+        self.manifest
+            .objects
+            .iter()
+            .find(|o| o.name == name)
+            .map(|o| o.plain_size_bytes)
+    }
+
     async fn open(&self, name: &str) -> Result<Box<dyn AsyncRead + Send + Unpin>> {
         let reader = self
             .repo

@@ -232,3 +232,148 @@ fn physical_backup_is_prepared_and_starts() {
         assert_same_maps(db, &my_data(&src, db), &my_data(&restored, db));
     }
 }
+
+/// Bytes in the server's binary logs.
+fn binlog_bytes(s: &dyn ScratchInstance) -> u64 {
+    mariadb(s, "SHOW BINARY LOGS")
+        .lines()
+        .filter_map(|l| l.split('\t').nth(1)?.parse::<u64>().ok())
+        .sum()
+}
+
+/// A restore is left out of the binary log while nothing reads it, and written to it when asked
+/// (`--binlog on`), while a binlog reader is connected, or when the user cannot tell (no
+/// PROCESS privilege); `--binlog off` without the privilege to turn logging off is refused
+/// with what to grant.
+#[test]
+fn a_restore_is_written_to_the_binary_log_only_when_something_reads_it() {
+    let src = dbkeeper_testkit::mariadb();
+    mariadb(
+        &src,
+        "CREATE DATABASE shop;
+         USE shop;
+         CREATE TABLE orders (id INT PRIMARY KEY, note TEXT);
+         INSERT INTO orders SELECT seq, REPEAT(CONCAT('订单 ', seq), 20) FROM seq_1_to_20000;",
+    );
+    let c = cli();
+    let (key, recipient) = keygen(&c, "k.key");
+    let repo = format!("file://{}", c.work_dir().join("repo").display());
+    let (code, out, err) = run(c.cmd().args([
+        "--format",
+        "json",
+        "backup",
+        &url_of(&src, Some("shop")),
+        "--repo",
+        &repo,
+        "--recipient",
+        &recipient,
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let id = json(&out)["id"].as_str().expect("id").to_string();
+    let data_bytes: u64 = mariadb(&src, "SELECT SUM(LENGTH(note)) FROM shop.orders")
+        .parse()
+        .expect("bytes");
+    let dst = ScratchMysql::start(MysqlOptions {
+        settings: vec![
+            ("log-bin".into(), "binlog".into()),
+            ("server-id".into(), "9".into()),
+        ],
+        ..MysqlOptions::default()
+    })
+    .expect("scratch MariaDB");
+    let restore = |url: &str, extra: &[&str]| {
+        let before = binlog_bytes(&dst);
+        let mut cmd = c.cmd();
+        cmd.args([
+            "--format", "json", "restore", &id, "--repo", &repo, "--to", url,
+        ])
+        .args(extra)
+        .arg("--identity")
+        .arg(&key);
+        let (code, out, err) = run(&mut cmd);
+        let grew = binlog_bytes(&dst) - before;
+        (code, out, err, grew)
+    };
+    let decision = |out: &str| json(out)["logical"]["binlog"].clone();
+
+    // Nothing reads the log: the restore stays out of it, and every row is there.
+    let (code, out, err, grew) = restore(&url_of(&dst, Some("auto")), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        decision(&out),
+        serde_json::json!({"written": false, "reason": "no_readers", "readers": 0})
+    );
+    assert!(grew < data_bytes / 10, "binlog grew by {grew} bytes");
+    assert_eq!(my_data(&dst, "auto"), my_data(&src, "shop"));
+
+    // Asked for: written, rows and schema alike.
+    let (code, out, err, grew) = restore(&url_of(&dst, Some("asked")), &["--binlog", "on"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(decision(&out)["written"], true);
+    assert_eq!(decision(&out)["reason"], "asked");
+    assert!(grew > data_bytes, "binlog grew by {grew} bytes only");
+    let events = mariadb(&dst, "SHOW BINLOG EVENTS");
+    assert!(
+        events.contains("CREATE TABLE `orders`"),
+        "the schema is logged too"
+    );
+
+    // A binlog reader (as a replica or an archiver for point-in-time recovery would be).
+    let first = mariadb(&dst, "SHOW BINARY LOGS")
+        .split('\t')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let mut reader = mariadb_cmd("mariadb-binlog", &dst)
+        .args([
+            "--read-from-remote-server",
+            "--stop-never",
+            "--result-file=/dev/null",
+        ])
+        .arg(&first)
+        .spawn()
+        .expect("mariadb-binlog");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while mariadb(
+        &dst,
+        "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'",
+    ) == "0"
+    {
+        assert!(std::time::Instant::now() < deadline, "no binlog reader");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let (code, out, err, grew) = restore(&url_of(&dst, Some("read")), &[]);
+    let _ = reader.kill();
+    let _ = reader.wait();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        decision(&out),
+        serde_json::json!({"written": true, "reason": "readers", "readers": 1})
+    );
+    assert!(grew > data_bytes, "binlog grew by {grew} bytes only");
+
+    // A user who cannot see other sessions cannot tell: written. Nor may it turn logging off.
+    mariadb(
+        &dst,
+        "CREATE USER loader@'127.0.0.1';
+         GRANT ALL ON `limited%`.* TO loader@'127.0.0.1';",
+    );
+    let limited = |db: &str| format!("mysql://loader@127.0.0.1:{}/{db}", dst.target().port);
+    let (code, out, err, _) = restore(&limited("limited1"), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(decision(&out)["reason"], "cannot_tell");
+    assert_eq!(decision(&out)["written"], true);
+    let (code, _, err, _) = restore(&limited("limited2"), &["--binlog", "off"]);
+    assert_eq!(code, 78, "{err}");
+    assert!(err.contains("BINLOG ADMIN"), "says what to grant: {err}");
+
+    // On a terminal the decision is one line, in either language.
+    let (code, out, err) = run(c
+        .cmd()
+        .args(["--lang", "zh-CN", "restore", &id, "--repo", &repo, "--to"])
+        .arg(url_of(&dst, Some("zh")))
+        .arg("--identity")
+        .arg(&key));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("二进制日志：因没有已连接的副本"), "{out}");
+}

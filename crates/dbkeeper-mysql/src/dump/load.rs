@@ -60,16 +60,27 @@ pub(crate) const SESSION_SQL: &str =
 /// MariaDB's CHECK constraints (every JSON column has one) were checked in the source.
 const MARIADB_SESSION_SQL: &str = "SET SESSION check_constraint_checks = 0";
 
-/// Loads every job over `jobs` new connections; biggest objects first.
+/// What one row costs to load, in bytes of data that take as long: InnoDB's work per row
+/// (measured on MariaDB 10.11: 500,000 narrow rows of 7 MB load in the time of 60,000 rows of
+/// 62 MB). Parts are ordered by `bytes + rows × this`.
+const ROW_COST_BYTES: u64 = 120;
+
+/// Loads every job over `jobs` new connections (with `sql_log_bin = 0` when `log_off`);
+/// the longest first, so that the connections finish together.
 pub(crate) async fn load_all(
     target: &Target,
     mariadb: bool,
     jobs: usize,
+    log_off: bool,
     mut work: Vec<Job>,
     source: &dyn ObjectSource,
     bytes_read: &Counter,
 ) -> Result<Vec<Loaded>> {
-    work.sort_by(|a, b| b.expected.cmp(&a.expected).then(a.index.cmp(&b.index)));
+    work.sort_by_cached_key(|j| {
+        let bytes = source.plain_size(&j.object).unwrap_or(0);
+        let cost = bytes.saturating_add(j.expected.saturating_mul(ROW_COST_BYTES));
+        (std::cmp::Reverse(cost), j.index)
+    });
     let workers = jobs.max(1).min(work.len().max(1));
     let queue = Arc::new(Mutex::new(VecDeque::from(work)));
     let mut loops = Vec::new();
@@ -77,6 +88,7 @@ pub(crate) async fn load_all(
         loops.push(worker(
             target,
             mariadb,
+            log_off,
             Arc::clone(&queue),
             source,
             bytes_read,
@@ -91,6 +103,7 @@ pub(crate) async fn load_all(
 async fn worker(
     target: &Target,
     mariadb: bool,
+    log_off: bool,
     queue: Arc<Mutex<VecDeque<Job>>>,
     source: &dyn ObjectSource,
     bytes_read: &Counter,
@@ -100,6 +113,10 @@ async fn worker(
     if mariadb {
         setup.push_str(";\n");
         setup.push_str(MARIADB_SESSION_SQL);
+    }
+    if log_off {
+        setup.push_str(";\n");
+        setup.push_str(crate::dump::binlog::OFF_SQL);
     }
     conn.query_drop(setup)
         .await

@@ -6,7 +6,8 @@
 //! - [`catalog`]: databases, tables, columns and object counts;
 //! - [`schema`] and [`globals`]: the SQL objects; [`rows`] and [`load`]: the data, big tables
 //!   in parts ([`split`]);
-//! - [`backup`] and [`restore`]: the two directions; [`names`] and [`toc`]: the layout.
+//! - [`backup`] and [`restore`]: the two directions ([`binlog`]: whether a restore is written
+//!   to the binary log); [`names`] and [`toc`]: the layout.
 //!
 //! What the snapshot does not cover, as with mysqldump and mydumper: tables of engines without
 //! transactions (MyISAM, Aria, MEMORY) are read when their turn comes, not as of the snapshot
@@ -15,6 +16,7 @@
 //! meanwhile: their metadata locks are held until their schema is dumped).
 
 pub(crate) mod backup;
+pub(crate) mod binlog;
 pub(crate) mod catalog;
 pub(crate) mod globals;
 pub(crate) mod load;

@@ -2,7 +2,8 @@
 //! destination that holds anything unless forced, then per database the tables, the rows of
 //! all tables in parallel, the AUTO_INCREMENT counters and sequence values of the snapshot,
 //! routines, views, triggers (after the rows, so they never fire on them), events; users and
-//! grants last and only on request.
+//! grants last and only on request. Whether any of it goes to the binary log is decided first
+//! (see [`crate::dump::binlog`]).
 
 use std::collections::HashMap;
 
@@ -13,6 +14,7 @@ use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Row};
 use tokio::io::AsyncReadExt;
 
+use crate::dump::binlog;
 use crate::dump::load::{self, Job};
 use crate::dump::names;
 use crate::dump::query_error;
@@ -73,12 +75,14 @@ pub(crate) async fn restore_logical(
         }
     }
 
+    let binlog = binlog::decide(target, &mut conn, req.binlog).await?;
     let steps = Steps {
         target,
         client: &client,
         options: &options,
         source,
         bytes_read: &bytes_read,
+        log_off: binlog.as_ref().is_some_and(|b| !b.written),
     };
     let result = run(&steps, &mut conn, req, &toc, &plans, mariadb).await;
     if let Err(e) = conn.disconnect().await {
@@ -105,6 +109,7 @@ pub(crate) async fn restore_logical(
         databases: plans.iter().map(|p| p.into.clone()).collect(),
         tables,
         bytes_read: bytes_read.get(),
+        binlog,
     })
 }
 
@@ -114,6 +119,8 @@ struct Steps<'a> {
     options: &'a OptionFile,
     source: &'a dyn ObjectSource,
     bytes_read: &'a Counter,
+    /// Every session of the restore runs with `sql_log_bin = 0`.
+    log_off: bool,
 }
 
 async fn run(
@@ -150,6 +157,7 @@ async fn run(
         s.target,
         mariadb,
         req.jobs,
+        s.log_off,
         jobs.clone(),
         s.source,
         s.bytes_read,
@@ -370,6 +378,9 @@ async fn apply(s: &Steps<'_>, database: Option<&str>, object: &str) -> Result<()
         .arg("--binary-mode")
         .arg("--comments")
         .arg("--default-character-set=utf8mb4");
+    if s.log_off {
+        cmd.arg(format!("--init-command={}", binlog::OFF_SQL));
+    }
     if let Some(db) = database {
         cmd.arg(format!("--database={db}"));
     }

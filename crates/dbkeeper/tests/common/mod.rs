@@ -187,7 +187,7 @@ pub fn assert_same_maps(what: &str, a: &BTreeMap<String, String>, b: &BTreeMap<S
 
 // MariaDB ------------------------------------------------------------------------------------
 
-fn mariadb_cmd(program: &str, s: &dyn ScratchInstance) -> Command {
+pub fn mariadb_cmd(program: &str, s: &dyn ScratchInstance) -> Command {
     let t = s.target();
     let mut c = Command::new(program);
     c.arg("--no-defaults")

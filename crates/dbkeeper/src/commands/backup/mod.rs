@@ -11,7 +11,7 @@ use dbkeeper_backup::repos::{self, OpenRepo};
 use dbkeeper_backup::restore::{Destination, RestoreSpec, Which};
 use dbkeeper_backup::{BackupOutcome, BackupRequest, Progress, RestoreOutcome};
 use dbkeeper_config::RepoEntry;
-use dbkeeper_core::dump::{LogicalRequest, RestoreRequest};
+use dbkeeper_core::dump::{Binlog, BinlogDecision, BinlogReason, LogicalRequest, RestoreRequest};
 use dbkeeper_core::ledger::BackupRecord;
 use dbkeeper_core::target::redact_url;
 use dbkeeper_core::{Error, ErrorKind, Text};
@@ -19,7 +19,7 @@ use dbkeeper_repo::{BackupKind, S3Options, WriteOptions};
 use dbkeeper_report::{units, Table};
 
 use crate::app::Ctx;
-use crate::cli::{BackupArgs, Format, KindArg, RestoreArgs};
+use crate::cli::{BackupArgs, BinlogArg, Format, KindArg, RestoreArgs};
 use crate::output;
 use progress::Ticker;
 
@@ -266,6 +266,11 @@ pub async fn restore(ctx: &Ctx, a: RestoreArgs) -> Result<u8, Error> {
             jobs: a.jobs as usize,
             force: a.force,
             globals: a.globals,
+            binlog: match a.binlog {
+                BinlogArg::Auto => Binlog::Auto,
+                BinlogArg::On => Binlog::On,
+                BinlogArg::Off => Binlog::Off,
+            },
         },
     };
     let result = dbkeeper_backup::restore(spec).await;
@@ -322,6 +327,9 @@ fn print_restore(ctx: &Ctx, o: &RestoreOutcome) {
             t.row(vec![tr.database.clone(), name, tr.rows.to_string()]);
         }
         output::stdout_line(&t.to_string());
+        if let Some(b) = &r.binlog {
+            output::stdout_line(&binlog_line(b).render(ctx.lang));
+        }
     }
     if let Some(p) = &o.physical {
         output::stdout_line(
@@ -330,6 +338,19 @@ fn print_restore(ctx: &Ctx, o: &RestoreOutcome) {
                 .render(ctx.lang),
         );
     }
+}
+
+/// What the restore did about the binary log, and why.
+fn binlog_line(b: &BinlogDecision) -> Text {
+    let m = match (b.written, b.reason) {
+        (true, BinlogReason::Asked) => msg::BINLOG_WRITTEN_ASKED,
+        (true, BinlogReason::Readers) => msg::BINLOG_WRITTEN_READERS,
+        (true, BinlogReason::Galera) => msg::BINLOG_WRITTEN_GALERA,
+        (true, _) => msg::BINLOG_WRITTEN_CANNOT_TELL,
+        (false, BinlogReason::Asked) => msg::BINLOG_SKIPPED_ASKED,
+        (false, _) => msg::BINLOG_SKIPPED_NO_READERS,
+    };
+    Text::new(m).arg("readers", b.readers)
 }
 
 pub fn keygen(ctx: &Ctx, out: &Path) -> Result<u8, Error> {

@@ -25,6 +25,30 @@ dbkeeper_core::catalogue! {
         en: "restored backup {id} of {target}: {checked} checked in {check_secs} s, applied in {apply_secs} s",
         zh: "已还原 {target} 的备份 {id}：校验 {checked} 用时 {check_secs} 秒，应用用时 {apply_secs} 秒"
     }
+    BINLOG_WRITTEN_ASKED = "cli.restore.binlog_written_asked" {
+        en: "binary log: the restore was written to it (--binlog on)",
+        zh: "二进制日志：本次还原已写入（--binlog on）"
+    }
+    BINLOG_WRITTEN_READERS = "cli.restore.binlog_written_readers" {
+        en: "binary log: the restore was written to it, for the {readers} replica(s) or binlog reader(s) connected",
+        zh: "二进制日志：本次还原已写入，供已连接的 {readers} 个副本或二进制日志读取者使用"
+    }
+    BINLOG_WRITTEN_GALERA = "cli.restore.binlog_written_galera" {
+        en: "binary log: the restore was written to it (a Galera node replicates through it)",
+        zh: "二进制日志：本次还原已写入（Galera 节点依靠它复制）"
+    }
+    BINLOG_WRITTEN_CANNOT_TELL = "cli.restore.binlog_written_cannot_tell" {
+        en: "binary log: the restore was written to it (whether a replica reads it cannot be told without the PROCESS privilege, or logging may not be turned off)",
+        zh: "二进制日志：本次还原已写入（缺少 PROCESS 权限无法判断是否有副本读取，或无权关闭日志）"
+    }
+    BINLOG_SKIPPED_ASKED = "cli.restore.binlog_skipped_asked" {
+        en: "binary log: the restore was not written to it (--binlog off)",
+        zh: "二进制日志：本次还原未写入（--binlog off）"
+    }
+    BINLOG_SKIPPED_NO_READERS = "cli.restore.binlog_skipped_no_readers" {
+        en: "binary log: the restore was not written to it, as no replica or binlog reader was connected (--binlog on writes it)",
+        zh: "二进制日志：因没有已连接的副本或二进制日志读取者，本次还原未写入（--binlog on 可写入）"
+    }
     RESTORE_PHYSICAL_DONE = "cli.restore.physical_done" {
         en: "data directory ready: {dir} (start a server on it; PostgreSQL recovers to the backup's end on first start)",
         zh: "数据目录已就绪：{dir}（在其上启动服务器即可；PostgreSQL 首次启动时会恢复到备份结束点）"
