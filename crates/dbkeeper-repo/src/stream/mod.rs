@@ -20,6 +20,7 @@
 //! scratch database, a temporary directory) and commit only once the reader reached its end
 //! without error. To check an object without a key and without decrypting, use [`verify_object`].
 
+mod contexts;
 mod read;
 mod write;
 

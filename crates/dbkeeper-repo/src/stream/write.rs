@@ -9,9 +9,9 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use super::contexts::Context;
 use super::{
     internal, join, FailedCopy, ObjectRecord, ObjectTarget, StoredCopy, WriteOptions, CHUNK, DEPTH,
-    ZSTD_JOB_SIZE,
 };
 use crate::crypt::Encryption;
 use crate::msg;
@@ -477,13 +477,9 @@ fn compress_and_fan_out(
         dests,
         buf: BytesMut::with_capacity(FAN_CHUNK),
     };
-    let mut zstd = zstd::stream::write::Encoder::new(fan, opts.level).map_err(compress_error)?;
-    zstd.include_checksum(true).map_err(compress_error)?;
-    if opts.threads > 1 {
-        zstd.multithread(opts.threads).map_err(compress_error)?;
-        zstd.set_parameter(zstd::zstd_safe::CParameter::JobSize(ZSTD_JOB_SIZE))
-            .map_err(compress_error)?;
-    }
+    let mut context = Context::take(opts).map_err(compress_error)?;
+    let encoder = zstd::stream::raw::Encoder::with_context(context.get().map_err(compress_error)?);
+    let mut zstd = zstd::stream::zio::Writer::new(fan, encoder);
     let mut plain = 0u64;
     loop {
         match input.blocking_recv() {
@@ -503,6 +499,7 @@ fn compress_and_fan_out(
             }
         }
     }
-    let fan = zstd.finish().map_err(compress_error)?;
+    zstd.finish().map_err(compress_error)?;
+    let (fan, _) = zstd.into_inner();
     Ok((plain, fan.finish()))
 }
