@@ -1,8 +1,11 @@
 //! Reading a backup back through core's dump boundary: an [`ObjectSource`] over one manifest.
 
+use std::collections::VecDeque;
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use dbkeeper_core::dump::ObjectSource;
-use dbkeeper_core::Result;
+use dbkeeper_core::{Error, ErrorKind, Result, Text};
 use tokio::io::AsyncRead;
 
 use crate::crypt::Decryption;
@@ -34,22 +37,58 @@ impl BackupSource {
     }
 
     /// Hashes every object against the manifest before anything is applied (no key needed);
-    /// the first damaged object is the error. For restores that must not start on a bad backup.
+    /// the first damaged object (in the manifest's order) is the error. For restores that must
+    /// not start on a bad backup. Objects are hashed [`CHECKS_AT_ONCE`] at a time, each on a
+    /// task of its own: hashing is CPU work, an S3 store's latency is hidden behind another
+    /// object's, and the check stands between the DBA and the restore.
     pub async fn verify_all(&self) -> Result<u64> {
+        let prefix = crate::repository::backup_prefix(&self.manifest.target, &self.manifest.id);
+        let mut pending = self.manifest.objects.iter().map(|entry| {
+            let store = Arc::clone(self.repo.store());
+            let key = format!("{prefix}{}", entry.name);
+            let entry = entry.clone();
+            AbortOnDrop(tokio::spawn(async move {
+                let check = verify_object(store.as_ref(), &key, &entry).await;
+                (key, entry, check)
+            }))
+        });
+        let mut running = VecDeque::new();
         let mut bytes = 0;
-        for entry in &self.manifest.objects {
-            let key = format!(
-                "{}{}",
-                crate::repository::backup_prefix(&self.manifest.target, &self.manifest.id),
-                entry.name
-            );
-            let check = verify_object(self.repo.store().as_ref(), &key, entry).await?;
-            if let Some(e) = crate::stream::check_error(&check, &key, entry, self.repo.location()) {
+        loop {
+            while running.len() < CHECKS_AT_ONCE {
+                match pending.next() {
+                    Some(task) => running.push_back(task),
+                    None => break,
+                }
+            }
+            let Some(mut task) = running.pop_front() else {
+                return Ok(bytes);
+            };
+            let (key, entry, check) = (&mut task.0).await.map_err(|e| {
+                Error::new(
+                    ErrorKind::Internal,
+                    Text::verbatim("an object check task failed"),
+                )
+                .detail(e)
+            })?;
+            if let Some(e) = crate::stream::check_error(&check?, &key, &entry, self.repo.location())
+            {
                 return Err(e);
             }
             bytes += entry.stored_size_bytes;
         }
-        Ok(bytes)
+    }
+}
+
+/// Objects hashed at the same time by [`BackupSource::verify_all`].
+const CHECKS_AT_ONCE: usize = 2;
+
+/// A task that is cancelled when its handle goes (an early error stops the other checks).
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
