@@ -1,7 +1,8 @@
 //! The object stream: plain bytes → zstd (once) → age (per destination) → stores, and back.
 //!
 //! Writing: [`ObjectWriter`] hands the caller's chunks through a bounded channel to a blocking
-//! thread, which compresses them once with zstd (multi-threaded) and fans the compressed bytes
+//! thread, which compresses them once with zstd (multi-threaded, with a compression context
+//! kept between objects: see `contexts.rs`) and fans the compressed bytes
 //! out, shared and uncopied, to one thread per destination. There each is encrypted with age for
 //! that repository's recipients (every object gets its own random file key), hashed (SHA-256),
 //! counted, and streamed into that store's [`Store::put`] through another bounded channel. Every
