@@ -256,20 +256,7 @@ fn a_restore_is_written_to_the_binary_log_only_when_something_reads_it() {
          INSERT INTO orders SELECT seq, REPEAT(CONCAT('订单 ', seq), 20) FROM seq_1_to_20000;",
     );
     let c = cli();
-    let (key, recipient) = keygen(&c, "k.key");
-    let repo = format!("file://{}", c.work_dir().join("repo").display());
-    let (code, out, err) = run(c.cmd().args([
-        "--format",
-        "json",
-        "backup",
-        &url_of(&src, Some("shop")),
-        "--repo",
-        &repo,
-        "--recipient",
-        &recipient,
-    ]));
-    assert_eq!(code, 0, "{err}");
-    let id = json(&out)["id"].as_str().expect("id").to_string();
+    let Encrypted { key, repo, id } = encrypted_backup(&c, &url_of(&src, Some("shop")));
     let data_bytes: u64 = mariadb(&src, "SELECT SUM(LENGTH(note)) FROM shop.orders")
         .parse()
         .expect("bytes");

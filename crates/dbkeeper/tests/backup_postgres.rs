@@ -252,23 +252,10 @@ fn db_exists(s: &dyn ScratchInstance, db: &str) -> bool {
 fn damage_wrong_keys_and_clear_text_are_refused() {
     let src = small_source();
     let c = cli();
-    let (_key, recipient) = keygen(&c, "right.key");
     let (wrong, _) = keygen(&c, "wrong.key");
     let repo_dir = c.work_dir().join("repo");
-    let repo = format!("file://{}", repo_dir.display());
     let url = url_of(&src, Some("shop"));
-    let (code, out, err) = run(c.cmd().args([
-        "--format",
-        "json",
-        "backup",
-        &url,
-        "--repo",
-        &repo,
-        "--recipient",
-        &recipient,
-    ]));
-    assert_eq!(code, 0, "{err}");
-    let id = json(&out)["id"].as_str().expect("id").to_string();
+    let Encrypted { key, repo, id } = encrypted_backup(&c, &url);
     let dst = dbkeeper_testkit::postgres();
     let to = url_of(&dst, Some("shop"));
 
@@ -323,7 +310,6 @@ fn damage_wrong_keys_and_clear_text_are_refused() {
         out.contains(&name),
         "names the altered object {name}:\n{out}"
     );
-    let key = c.work_dir().join("right.key");
     let (code, _, err) = run(c
         .cmd()
         .args(["restore", &id, "--repo", &repo, "--to", &to, "--identity"])
@@ -505,20 +491,7 @@ fn a_failing_post_data_step_leaves_no_half_restored_database() {
          CREATE POLICY audit_read ON orders FOR SELECT TO auditor USING (id > 0);",
     );
     let c = cli();
-    let (key, recipient) = keygen(&c, "k.key");
-    let repo = format!("file://{}", c.work_dir().join("repo").display());
-    let (code, out, err) = run(c.cmd().args([
-        "--format",
-        "json",
-        "backup",
-        &url_of(&src, Some("shop")),
-        "--repo",
-        &repo,
-        "--recipient",
-        &recipient,
-    ]));
-    assert_eq!(code, 0, "{err}");
-    let id = json(&out)["id"].as_str().expect("id").to_string();
+    let Encrypted { key, repo, id } = encrypted_backup(&c, &url_of(&src, Some("shop")));
     let dst = dbkeeper_testkit::postgres();
     let to = url_of(&dst, Some("shop"));
     let restore = || {

@@ -22,6 +22,34 @@ pub fn keygen(c: &Cli, name: &str) -> (PathBuf, String) {
     (path, recipient)
 }
 
+/// A backup that a test restores.
+pub struct Encrypted {
+    /// The identity file that decrypts it.
+    pub key: PathBuf,
+    /// `file://…` of its repository (`repo` in the work dir).
+    pub repo: String,
+    pub id: String,
+}
+
+/// `dbkeeper backup URL` into a new local repository, encrypted to a new key (`k.key`).
+pub fn encrypted_backup(c: &Cli, url: &str) -> Encrypted {
+    let (key, recipient) = keygen(c, "k.key");
+    let repo = format!("file://{}", c.work_dir().join("repo").display());
+    let (code, out, err) = run(c.cmd().args([
+        "--format",
+        "json",
+        "backup",
+        url,
+        "--repo",
+        &repo,
+        "--recipient",
+        &recipient,
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let id = json(&out)["id"].as_str().expect("id").to_string();
+    Encrypted { key, repo, id }
+}
+
 /// Parses a `--format json` stdout.
 pub fn json(out: &str) -> serde_json::Value {
     serde_json::from_str(out).unwrap_or_else(|e| panic!("not JSON ({e}):\n{out}"))
