@@ -413,17 +413,9 @@ pub(crate) async fn object_to_stdin(
     }
     drop(stdin);
     let (status, stderr) = running.wait().await;
-    match status {
-        Ok(s) if s.success() && !broken_pipe => Ok((total, stderr)),
-        Ok(s) => Err(ChildFailure {
-            detail: with_status(&stderr, s),
-            io_error: None,
-        }),
-        Err(e) => Err(ChildFailure {
-            detail: format!("{e}\n{stderr}"),
-            io_error: None,
-        }),
-    }
+    // A child that stopped reading and still exited 0 did not take the whole script.
+    let status = status.map(|s| (s, !broken_pipe));
+    outcome(status, stderr).map(|stderr| (total, stderr))
 }
 
 /// Runs the child to its end (stdin and stdout as the caller set them); its stderr on success.
@@ -432,13 +424,22 @@ pub(crate) async fn run_to_end(cmd: Command, program: &Path) -> Result<String, C
         detail: String::new(),
         io_error: Some(e),
     })?;
-    match running.wait().await {
-        (Ok(s), stderr) if s.success() => Ok(stderr),
-        (Ok(s), stderr) => Err(ChildFailure {
+    let (status, stderr) = running.wait().await;
+    outcome(status.map(|s| (s, true)), stderr)
+}
+
+/// A child's end: its stderr when it exited 0 and `complete`, else why not.
+fn outcome(
+    status: std::io::Result<(ExitStatus, bool)>,
+    stderr: String,
+) -> Result<String, ChildFailure> {
+    match status {
+        Ok((s, complete)) if s.success() && complete => Ok(stderr),
+        Ok((s, _)) => Err(ChildFailure {
             detail: with_status(&stderr, s),
             io_error: None,
         }),
-        (Err(e), stderr) => Err(ChildFailure {
+        Err(e) => Err(ChildFailure {
             detail: format!("{e}\n{stderr}"),
             io_error: None,
         }),

@@ -8,15 +8,20 @@ use dbkeeper_testkit::{run, url_of, MysqlOptions, ScratchInstance, ScratchMysql}
 
 const DATABASES: [&str; 3] = ["hard", "互联网医院_审计", "legacy"];
 
-fn hard_source() -> ScratchMysql {
-    let my = ScratchMysql::start(MysqlOptions {
+/// A scratch server that keeps a binary log.
+fn with_binlog(server_id: u32) -> ScratchMysql {
+    ScratchMysql::start(MysqlOptions {
         settings: vec![
             ("log-bin".into(), "binlog".into()),
-            ("server-id".into(), "7".into()),
+            ("server-id".into(), server_id.to_string()),
         ],
         ..MysqlOptions::default()
     })
-    .expect("scratch MariaDB");
+    .expect("scratch MariaDB")
+}
+
+fn hard_source() -> ScratchMysql {
+    let my = with_binlog(7);
     mariadb_file(&my, &my_fixture());
     my
 }
@@ -92,12 +97,7 @@ fn logical_round_trip_of_every_database_with_users_and_grants() {
         "no offsite copy: {f3}"
     );
     for id in ["MY-BAK-001", "MY-BAK-005"] {
-        let f = report[0]["findings"]
-            .as_array()
-            .expect("findings")
-            .iter()
-            .find(|f| f["check"] == id)
-            .unwrap_or_else(|| panic!("{id} in {out}{err}"));
+        let f = finding(&report, id, &err);
         assert_eq!(f["status"], "ok", "{id}: {f}");
     }
 
@@ -260,14 +260,7 @@ fn a_restore_is_written_to_the_binary_log_only_when_something_reads_it() {
     let data_bytes: u64 = mariadb(&src, "SELECT SUM(LENGTH(note)) FROM shop.orders")
         .parse()
         .expect("bytes");
-    let dst = ScratchMysql::start(MysqlOptions {
-        settings: vec![
-            ("log-bin".into(), "binlog".into()),
-            ("server-id".into(), "9".into()),
-        ],
-        ..MysqlOptions::default()
-    })
-    .expect("scratch MariaDB");
+    let dst = with_binlog(9);
     let restore = |url: &str, extra: &[&str]| {
         let before = binlog_bytes(&dst);
         let mut cmd = c.cmd();

@@ -115,12 +115,7 @@ fn logical_round_trip_through_a_local_and_an_s3_repository() {
     ]));
     let report = json(&out);
     for id in ["PG-BAK-001", "PG-BAK-003"] {
-        let f = report[0]["findings"]
-            .as_array()
-            .expect("findings")
-            .iter()
-            .find(|f| f["check"] == id)
-            .unwrap_or_else(|| panic!("{id} in {out}{err}"));
+        let f = finding(&report, id, &err);
         assert_eq!(f["status"], "ok", "{id}: {f}");
     }
 

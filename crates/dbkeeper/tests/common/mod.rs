@@ -50,6 +50,15 @@ pub fn encrypted_backup(c: &Cli, url: &str) -> Encrypted {
     Encrypted { key, repo, id }
 }
 
+/// The finding of check `id` in an `inspect --format json` report of one target; `stderr` is
+/// shown when there is none.
+pub fn finding<'a>(report: &'a serde_json::Value, id: &str, stderr: &str) -> &'a serde_json::Value {
+    report[0]["findings"]
+        .as_array()
+        .and_then(|all| all.iter().find(|f| f["check"] == id))
+        .unwrap_or_else(|| panic!("no finding {id} in {report}\n{stderr}"))
+}
+
 /// Parses a `--format json` stdout.
 pub fn json(out: &str) -> serde_json::Value {
     serde_json::from_str(out).unwrap_or_else(|e| panic!("not JSON ({e}):\n{out}"))
